@@ -1,0 +1,94 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SwaggerModule } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import { AppModule } from './app.module';
+import { createValidationPipe } from './common/validation';
+import { appConfig, AppConfig } from './config/app.config';
+import { buildOpenApiDocument } from './openapi';
+
+const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export interface CreateAppOptions {
+  /** Skip Swagger UI (the export script builds the document itself). */
+  docs?: boolean;
+  logger?: boolean;
+}
+
+/**
+ * Everything main.ts and the e2e tests share: adapter, prefix, pipes, filters, headers,
+ * request ids, docs. Tests therefore exercise the very app that ships.
+ */
+export async function createApp(options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  // Read here, before Nest starts, because Fastify's own options are fixed at construction.
+  const cfg = appConfig();
+  const adapter = new FastifyAdapter({
+    trustProxy: cfg.trustProxy,
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: false,
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
+    },
+    logger:
+      options.logger === false || cfg.logLevel === 'silent'
+        ? false
+        : {
+            level: cfg.logLevel,
+            redact: {
+              paths: [
+                'req.headers.authorization',
+                'req.headers.cookie',
+                '*.password',
+                '*.refreshToken',
+                '*.passwordHash',
+                '*.authorization',
+              ],
+              censor: '[redacted]',
+            },
+          },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
+    logger: options.logger === false ? false : logLevels(cfg),
+    bufferLogs: false,
+  });
+  configureApp(app);
+  if (options.docs !== false) {
+    const document = buildOpenApiDocument(app);
+    SwaggerModule.setup('docs', app, document, {
+      jsonDocumentUrl: 'docs-json',
+      yamlDocumentUrl: 'docs-yaml',
+      swaggerOptions: { persistAuthorization: true },
+    });
+  }
+  return app;
+}
+
+function logLevels(cfg: AppConfig) {
+  switch (cfg.logLevel) {
+    case 'silent':
+      return false as const;
+    case 'fatal':
+    case 'error':
+      return ['fatal', 'error'] as ('fatal' | 'error')[];
+    case 'warn':
+      return ['fatal', 'error', 'warn'] as ('fatal' | 'error' | 'warn')[];
+    default:
+      return ['fatal', 'error', 'warn', 'log'] as ('fatal' | 'error' | 'warn' | 'log')[];
+  }
+}
+
+export function configureApp(app: NestFastifyApplication): void {
+  app.setGlobalPrefix('api/v1', { exclude: ['docs', 'docs-json', 'docs-yaml'] });
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  const fastify = app.getHttpAdapter().getInstance();
+  // JSON only: a text/plain body is 415, not a string handed to validation.
+  fastify.removeContentTypeParser('text/plain');
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.header('X-Request-Id', request.id);
+    reply.header('X-Content-Type-Options', 'nosniff');
+    if (request.headers.authorization) reply.header('Cache-Control', 'private, no-store');
+    done();
+  });
+}

@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AccountsModule } from './accounts/accounts.module';
+import { AuthModule } from './auth/auth.module';
+import { AppCacheModule } from './common/cache/app-cache.module';
+import { ProblemFilter } from './common/filters/problem.filter';
+import { AppConfigModule } from './config/config.module';
+import { CustomersModule } from './customers/customers.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { ProductsModule } from './products/products.module';
+
+@Module({
+  imports: [
+    AppConfigModule,
+    DatabaseModule,
+    AppCacheModule,
+    AuthModule,
+    CustomersModule,
+    AccountsModule,
+    ProductsModule,
+    HealthModule,
+  ],
+  providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
+})
+export class AppModule {}

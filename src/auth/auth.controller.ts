@@ -1,0 +1,58 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AccountResponseDto } from '../accounts/dto/account-response.dto';
+import { AuthUser, CurrentUser } from '../common/decorators/current-user.decorator';
+import { Public } from '../common/decorators/public.decorator';
+import { ApiProblems } from '../common/openapi/api-problems.decorator';
+import { AuthService } from './auth.service';
+import { LoginDto } from './dto/login.dto';
+import { RefreshDto } from './dto/refresh.dto';
+import { TokenResponseDto } from './dto/token-response.dto';
+
+@ApiTags('auth')
+@ApiProblems(429, 503)
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Sign in with username and password', operationId: 'login' })
+  @ApiProblems(400, 401)
+  login(@Body() dto: LoginDto): Promise<TokenResponseDto> {
+    return this.auth.login(dto);
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Swap a refresh token for a new pair (rotation)',
+    operationId: 'refresh',
+  })
+  @ApiProblems(400, 401)
+  refresh(@Body() dto: RefreshDto): Promise<TokenResponseDto> {
+    return this.auth.refresh(dto.refreshToken);
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'End this session (its refresh token stops working)',
+    operationId: 'logout',
+  })
+  @ApiProblems(401)
+  logout(@CurrentUser() user: AuthUser): Promise<void> {
+    return this.auth.logout(user);
+  }
+
+  @Get('me')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'The signed-in account, with its customer', operationId: 'me' })
+  @ApiProblems(401)
+  me(@CurrentUser() user: AuthUser): Promise<AccountResponseDto> {
+    return this.auth.me(user);
+  }
+}

@@ -1,0 +1,43 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { FastifyRequest } from 'fastify';
+import { AccountStateService } from '../../accounts/account-state.service';
+import { IS_PUBLIC_KEY } from '../../common/decorators/public.decorator';
+import { unauthorized } from '../../common/errors/domain-error';
+import { TokenService } from '../token.service';
+
+/**
+ * Global guard: every route needs a valid bearer token unless marked @Public().
+ * Beyond the signature it checks the account still exists and the token predates no
+ * password change, so revocation is immediate.
+ */
+@Injectable()
+export class JwtAuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokenService,
+    private readonly accountState: AccountStateService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (isPublic) return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const header = request.headers.authorization;
+    if (!header || !header.startsWith('Bearer ')) throw unauthorized('Missing bearer token');
+    const claims = this.tokens.verify(header.slice(7).trim());
+    if (!claims) throw unauthorized('Invalid or expired token');
+    const state = await this.accountState.get(claims.sub);
+    if (!state || state.tokenVersion !== claims.ver) throw unauthorized('Token has been revoked');
+    request.user = {
+      id: claims.sub,
+      role: state.role,
+      customerId: state.customerId,
+      sessionId: claims.sid,
+    };
+    return true;
+  }
+}

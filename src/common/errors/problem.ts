@@ -1,0 +1,153 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import { QueryFailedError } from 'typeorm';
+import { DomainError, DomainErrorCode, FieldError } from './domain-error';
+
+/** RFC 9457 problem details, the body of every error response. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  errors?: FieldError[];
+}
+
+const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
+  not_found: 404,
+  conflict: 409,
+  invalid: 400,
+  unprocessable: 422,
+  unauthorized: 401,
+  forbidden: 403,
+  unavailable: 503,
+};
+
+const DUPLICATE_CODES = new Set([
+  'ER_DUP_ENTRY',
+  'SQLITE_CONSTRAINT_UNIQUE',
+  'SQLITE_CONSTRAINT_PRIMARYKEY',
+]);
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'PROTOCOL_CONNECTION_LOST',
+  'ER_CON_COUNT_ERROR',
+  'ER_LOCK_WAIT_TIMEOUT',
+  'ER_LOCK_DEADLOCK',
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  'POOL_CLOSED',
+]);
+
+interface ErrorLike {
+  code?: unknown;
+  errno?: unknown;
+  statusCode?: unknown;
+  driverError?: { code?: unknown };
+  message?: unknown;
+}
+
+/** Errors from the database driver that mean "the database is unreachable or busy". */
+export function isUnavailableError(err: unknown): boolean {
+  const e = err as ErrorLike | null;
+  if (!e || typeof e !== 'object') return false;
+  const code = (e.driverError?.code ?? e.code) as string | undefined;
+  if (code && UNAVAILABLE_CODES.has(code)) return true;
+  const msg = typeof e.message === 'string' ? e.message : '';
+  return /Connection lost|connect ECONNREFUSED|Pool is closed|Can't add new command when connection is in closed state|The server closed the connection/i.test(
+    msg,
+  );
+}
+
+export function isDuplicateError(err: unknown): boolean {
+  if (!(err instanceof QueryFailedError)) return false;
+  const code = (err.driverError as { code?: string } | undefined)?.code;
+  return code !== undefined && DUPLICATE_CODES.has(code);
+}
+
+function problem(status: number, detail: string, instance: string, errors?: FieldError[]): Problem {
+  const title = STATUS_CODES[status] ?? 'Error';
+  const p: Problem = {
+    type: status === 500 ? 'about:blank' : `https://httpstatuses.io/${status}`,
+    title,
+    status,
+    detail,
+    instance,
+  };
+  if (errors && errors.length > 0) p.errors = errors;
+  return p;
+}
+
+/** Fastify's own errors (body parsing, media type, size) carry a statusCode and a code. */
+const FASTIFY_MESSAGES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Unsupported media type: send application/json',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'Request body is too large',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'Body cannot be empty when content-type is application/json',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'Malformed JSON body',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Content-Length does not match the body',
+};
+
+/**
+ * Maps any thrown value to a problem. `unexpected` is true when the error is a bug
+ * (or an unknown failure): the caller logs it, and the client only learns "internal error".
+ */
+export function toProblem(
+  err: unknown,
+  instance: string,
+): { problem: Problem; unexpected: boolean } {
+  if (err instanceof DomainError) {
+    return {
+      problem: problem(DOMAIN_STATUS[err.code], err.message, instance, err.errors),
+      unexpected: false,
+    };
+  }
+  if (err instanceof HttpException) {
+    const status = err.getStatus();
+    const body = err.getResponse();
+    let detail = err.message;
+    let errors: FieldError[] | undefined;
+    if (typeof body === 'object' && body !== null) {
+      const b = body as { message?: unknown; errors?: FieldError[] };
+      if (Array.isArray(b.errors)) errors = b.errors;
+      if (typeof b.message === 'string') detail = b.message;
+      else if (Array.isArray(b.message)) detail = b.message.join('; ');
+    }
+    if (status >= 500)
+      return { problem: problem(500, 'internal error', instance), unexpected: true };
+    return { problem: problem(status, detail, instance, errors), unexpected: false };
+  }
+  if (isDuplicateError(err)) {
+    return {
+      problem: problem(409, 'A resource with these values already exists', instance),
+      unexpected: false,
+    };
+  }
+  if (isUnavailableError(err)) {
+    return {
+      problem: problem(503, 'A dependency is unavailable, try again shortly', instance),
+      unexpected: false,
+    };
+  }
+  const e = err as ErrorLike | null;
+  if (
+    e &&
+    typeof e === 'object' &&
+    typeof e.statusCode === 'number' &&
+    e.statusCode >= 400 &&
+    e.statusCode < 500
+  ) {
+    const code = typeof e.code === 'string' ? e.code : '';
+    const detail =
+      FASTIFY_MESSAGES[code] ??
+      (e.statusCode === 400 ? 'Bad request' : (STATUS_CODES[e.statusCode] ?? 'Error'));
+    return { problem: problem(e.statusCode, detail, instance), unexpected: false };
+  }
+  return {
+    problem: problem(HttpStatus.INTERNAL_SERVER_ERROR, 'internal error', instance),
+    unexpected: true,
+  };
+}

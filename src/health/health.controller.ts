@@ -1,0 +1,52 @@
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  HealthCheck,
+  HealthCheckResult,
+  HealthCheckService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
+import { DomainError } from '../common/errors/domain-error';
+import { SkipThrottle } from '@nestjs/throttler';
+import { NoCache } from '../common/decorators/cache-policy.decorator';
+import { Public } from '../common/decorators/public.decorator';
+import { RedisHealthIndicator } from './redis.health';
+
+@ApiTags('health')
+@Public()
+@SkipThrottle()
+@NoCache()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly db: TypeOrmHealthIndicator,
+    private readonly redis: RedisHealthIndicator,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Liveness: the process answers', operationId: 'health' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({
+    summary: 'Readiness: database (and Redis when configured) answer; 503 otherwise',
+    operationId: 'ready',
+  })
+  async ready(): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([
+        () => this.db.pingCheck('database', { timeout: 2000 }),
+        ...(this.redis.configured ? [() => this.redis.check()] : []),
+      ]);
+    } catch (err) {
+      if (!(err instanceof ServiceUnavailableException)) throw err;
+      const result = err.getResponse() as HealthCheckResult;
+      const down = Object.keys(result.error ?? {}).join(', ') || 'a dependency';
+      throw new DomainError('unavailable', `Not ready: ${down} is down`);
+    }
+  }
+}

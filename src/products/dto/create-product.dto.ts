@@ -1,0 +1,39 @@
+import { Transform } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsMoney } from '../../common/money/is-money.decorator';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class CreateProductDto {
+  /** Product name, 1..200 characters. */
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  /** Unit price, e.g. "19.99". */
+  @IsMoney()
+  price: number;
+
+  /** Free text, up to 5000 characters. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  description?: string;
+
+  /** Stock-keeping unit, unique when given: letters, digits, `.`, `_`, `-`. */
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/, {
+    message: 'sku must be 1..64 letters, digits, ".", "_" or "-"',
+  })
+  sku?: string;
+
+  /** Units in stock, integer >= 0 (default 0). */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000_000)
+  stock?: number;
+}

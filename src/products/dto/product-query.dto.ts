@@ -1,0 +1,45 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsMoney } from '../../common/money/is-money.decorator';
+import { PageQueryDto } from '../../common/pagination/page-query.dto';
+
+export const PRODUCT_SORTS = [
+  'name',
+  '-name',
+  'price',
+  '-price',
+  'createdAt',
+  '-createdAt',
+] as const;
+export type ProductSort = (typeof PRODUCT_SORTS)[number];
+
+export class ProductQueryDto extends PageQueryDto {
+  /** Matches name, description or SKU (case-insensitive, literal). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  search?: string;
+
+  /** Lowest price, inclusive. */
+  @IsOptional()
+  @IsMoney({ api: { required: false } })
+  minPrice?: number;
+
+  /** Highest price, inclusive. */
+  @IsOptional()
+  @IsMoney({ api: { required: false } })
+  maxPrice?: number;
+
+  /** true: only products with stock > 0; false: only those without. */
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    value === 'true' ? true : value === 'false' ? false : value,
+  )
+  @IsBoolean()
+  inStock?: boolean;
+
+  /** Sort order; `-` for descending. Default `-createdAt`. */
+  @IsOptional()
+  @IsIn(PRODUCT_SORTS)
+  sort?: ProductSort;
+}
