@@ -1,0 +1,142 @@
+import { Test } from '@nestjs/testing';
+import { getRepositoryToken } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
+import { Account } from '../accounts/entities/account.entity';
+import { PasswordService } from '../accounts/password.service';
+import { DomainError } from '../common/errors/domain-error';
+import { authConfig } from '../config/auth.config';
+import { AuthService } from './auth.service';
+import { Session } from './entities/session.entity';
+import { TokenService } from './token.service';
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+describe('AuthService', () => {
+  let service: AuthService;
+  const accounts = { findOne: jest.fn() };
+  const sessions = {
+    create: jest.fn((x: Partial<Session>) => ({ ...x })),
+    insert: jest.fn(),
+    findOne: jest.fn(),
+    update: jest.fn(),
+  };
+  const passwords = { verify: jest.fn(), verifyAgainstNothing: jest.fn().mockResolvedValue(false) };
+  const tokens = { sign: jest.fn().mockReturnValue('access.jwt') };
+  const account = { id: 7, role: 'customer', tokenVersion: 2, passwordHash: '$2b$hash' };
+
+  beforeEach(async () => {
+    jest.clearAllMocks();
+    const moduleRef = await Test.createTestingModule({
+      providers: [
+        AuthService,
+        { provide: getRepositoryToken(Account), useValue: accounts },
+        { provide: getRepositoryToken(Session), useValue: sessions },
+        { provide: PasswordService, useValue: passwords },
+        { provide: TokenService, useValue: tokens },
+        {
+          provide: authConfig.KEY,
+          useValue: { accessTtlSeconds: 900, refreshTtlSeconds: 3600 },
+        },
+      ],
+    }).compile();
+    service = moduleRef.get(AuthService);
+  });
+
+  describe('login', () => {
+    it('issues a pair and stores only the hash of the refresh token', async () => {
+      accounts.findOne.mockResolvedValue(account);
+      passwords.verify.mockResolvedValue(true);
+      const res = await service.login({ username: 'Ada', password: 'secret123' });
+      expect(accounts.findOne).toHaveBeenCalledWith(
+        expect.objectContaining({ where: { username: 'ada' } }),
+      );
+      expect(res).toMatchObject({ accessToken: 'access.jwt', tokenType: 'Bearer', expiresIn: 900 });
+      const stored = sessions.insert.mock.calls[0][0] as Session;
+      expect(stored.refreshTokenHash).toBe(sha256(res.refreshToken));
+      expect(stored.refreshTokenHash).not.toContain(res.refreshToken);
+      expect(stored.tokenVersion).toBe(2);
+      expect(tokens.sign).toHaveBeenCalledWith({
+        sub: 7,
+        role: 'customer',
+        ver: 2,
+        sid: stored.id,
+      });
+    });
+
+    it('refuses a wrong password with unauthorized', async () => {
+      accounts.findOne.mockResolvedValue(account);
+      passwords.verify.mockResolvedValue(false);
+      await expect(service.login({ username: 'ada', password: 'bad' })).rejects.toMatchObject({
+        code: 'unauthorized',
+      });
+      expect(sessions.insert).not.toHaveBeenCalled();
+    });
+
+    it('spends a hash comparison on unknown users too, and answers the same', async () => {
+      accounts.findOne.mockResolvedValue(null);
+      const err = await service
+        .login({ username: 'ghost', password: 'bad' })
+        .catch((e: unknown) => e);
+      expect(passwords.verifyAgainstNothing).toHaveBeenCalledWith('bad');
+      expect(err).toBeInstanceOf(DomainError);
+      expect((err as DomainError).message).toBe('Invalid username or password');
+    });
+  });
+
+  describe('refresh', () => {
+    const token = 'sid-1.secret';
+    const session = {
+      id: 'sid-1',
+      accountId: 7,
+      tokenVersion: 2,
+      refreshTokenHash: sha256(token),
+      expiresAt: new Date(Date.now() + 60_000),
+      revokedAt: null,
+    };
+
+    it('rotates on success with a conditional update', async () => {
+      sessions.findOne.mockResolvedValue(session);
+      accounts.findOne.mockResolvedValue(account);
+      sessions.update.mockResolvedValue({ affected: 1 });
+      const res = await service.refresh(token);
+      expect(res.refreshToken).not.toBe(token);
+      expect(res.refreshToken.startsWith('sid-1.')).toBe(true);
+      expect(sessions.update).toHaveBeenCalledWith(
+        expect.objectContaining({ id: 'sid-1', refreshTokenHash: sha256(token) }),
+        { refreshTokenHash: sha256(res.refreshToken) },
+      );
+    });
+
+    it('revokes the session when a rotated token is replayed', async () => {
+      sessions.findOne.mockResolvedValue({ ...session, refreshTokenHash: sha256('sid-1.newer') });
+      await expect(service.refresh(token)).rejects.toMatchObject({ code: 'unauthorized' });
+      expect(sessions.update).toHaveBeenCalledWith(
+        { id: 'sid-1' },
+        { revokedAt: expect.any(Date) },
+      );
+    });
+
+    it('refuses an expired session', async () => {
+      sessions.findOne.mockResolvedValue({ ...session, expiresAt: new Date(Date.now() - 1) });
+      await expect(service.refresh(token)).rejects.toMatchObject({ code: 'unauthorized' });
+    });
+
+    it('refuses a session from before a password change', async () => {
+      sessions.findOne.mockResolvedValue(session);
+      accounts.findOne.mockResolvedValue({ ...account, tokenVersion: 3 });
+      await expect(service.refresh(token)).rejects.toMatchObject({ code: 'unauthorized' });
+    });
+
+    it('refuses when a concurrent refresh won the race', async () => {
+      sessions.findOne.mockResolvedValue(session);
+      accounts.findOne.mockResolvedValue(account);
+      sessions.update.mockResolvedValue({ affected: 0 });
+      await expect(service.refresh(token)).rejects.toMatchObject({ code: 'unauthorized' });
+    });
+
+    it('refuses an unknown session', async () => {
+      sessions.findOne.mockResolvedValue(null);
+      await expect(service.refresh('nope.nope')).rejects.toMatchObject({ code: 'unauthorized' });
+    });
+  });
+});
