@@ -1,0 +1,237 @@
+/**
+ * npm run bench [-- --quick]
+ *
+ * Builds, starts the production build against DATABASE_URL (SQLite by default) and
+ * REDIS_URL (optional), seeds, and measures each scenario with autocannon at 50
+ * connections, side by side with two baselines in the same run: a bare Fastify server
+ * serving the very bytes of product-read, and the place-order transaction issued directly
+ * through the database driver. Prints a table and writes docs/benchmarks.md.
+ */
+import { execSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { driverPlaceOrderBaseline } from './bench/driver-baseline';
+import { load, LoadResult } from './bench/load';
+import { freePort, ROOT, Server, startNode } from './bench/processes';
+import { seed } from './bench/seed';
+
+const quick = process.argv.includes('--quick');
+const WARM = quick ? 1 : 3;
+const SECONDS = quick ? 2 : 10;
+
+interface Row extends LoadResult {
+  baseline?: string;
+  ratio?: number;
+  target?: string;
+}
+
+async function main(): Promise<void> {
+  console.log('building...');
+  execSync('npx nest build', { cwd: ROOT, stdio: 'inherit' });
+  const databaseUrl =
+    process.env.DATABASE_URL ??
+    `sqlite:${join(mkdtempSync(join(tmpdir(), 'sf-bench-')), 'bench.sqlite')}`;
+  const redisUrl = process.env.REDIS_URL;
+  const common = {
+    NODE_ENV: 'production',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-42',
+    ADMIN_USERNAME: 'admin',
+    ADMIN_PASSWORD: 'bench-admin-password',
+    BCRYPT_COST: '10',
+    THROTTLE_LIMIT: '1000000000',
+    LOGIN_THROTTLE_LIMIT: '1000000000',
+    LOG_LEVEL: 'warn',
+  };
+  const servers: Server[] = [];
+  const rows: Row[] = [];
+  try {
+    const app = await startNode(
+      ['dist/src/main.js'],
+      { ...common, CACHE_TTL: '60' },
+      await freePort(),
+      '/api/v1/health',
+    );
+    servers.push(app);
+    console.log(`seeding ${databaseUrl.replace(/\/\/[^@]*@/, '//***@')}...`);
+    const data = await seed(app.url, quick);
+    // A second instance with the cache off, same database, for catalog-page uncached.
+    const noCache = await startNode(
+      ['dist/src/main.js'],
+      { ...common, CACHE_TTL: '0', DATABASE_MIGRATIONS_RUN: 'false' },
+      await freePort(),
+      '/api/v1/health',
+    );
+    servers.push(noCache);
+    let i = 0;
+    const pick = <T>(xs: T[]) => xs[i++ % xs.length];
+    const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+
+    const scenario = async (
+      name: string,
+      url: string,
+      next: () => { path: string; headers?: Record<string, string>; body?: string },
+      method: 'GET' | 'POST' = 'GET',
+    ): Promise<LoadResult> => {
+      await load({ name, url, seconds: WARM, next, method });
+      const r = await load({ name, url, seconds: SECONDS, next, method });
+      console.log(`${name}: ${r.reqPerSec} req/s p99 ${r.p99} ms non2xx ${r.non2xx}`);
+      return r;
+    };
+
+    const productRead = await scenario('product-read', app.url, () => ({
+      path: `/api/v1/products/${pick(data.productIds)}`,
+      headers: auth(pick(data.customers).token),
+    }));
+    const pageNext = () => ({
+      path: `/api/v1/products?page=${(i % 5) + 1}&limit=20&sort=-price`,
+      headers: auth(pick(data.customers).token),
+    });
+    const pageWarm = await scenario('catalog-page (cache warm)', app.url, pageNext);
+    const pageCold = await scenario('catalog-page (cache off)', noCache.url, pageNext);
+    const orderRead = await scenario('order-read', app.url, () => {
+      const o = pick(data.orders);
+      return { path: `/api/v1/orders/${o.id}`, headers: auth(o.token) };
+    });
+    const placeOrder = await scenario(
+      'place-order',
+      app.url,
+      () => ({
+        path: '/api/v1/orders',
+        headers: auth(pick(data.customers).token),
+        body: JSON.stringify({ items: [{ productId: pick(data.productIds), quantity: 1 }] }),
+      }),
+      'POST',
+    );
+    const lastUnits = await load({
+      name: 'last-units',
+      url: app.url,
+      seconds: 0,
+      amount: data.lastUnitsStock * 4,
+      method: 'POST',
+      next: () => ({
+        path: '/api/v1/orders',
+        headers: auth(pick(data.customers).token),
+        body: JSON.stringify({ items: [{ productId: data.lastUnitsProductId, quantity: 1 }] }),
+      }),
+    });
+    const finalStock = await data.stockOf(data.lastUnitsProductId);
+    const sold = lastUnits.statuses['201'] ?? 0;
+    const oversold = sold > data.lastUnitsStock || finalStock < 0;
+    console.log(`last-units: ${sold} sold of ${data.lastUnitsStock}, stock now ${finalStock}`);
+    const appRss = app.rssMb();
+
+    // Baselines, same run.
+    const bodyRes = await fetch(`${app.url}/api/v1/products/${data.productIds[0]}`, {
+      headers: auth(data.customers[0].token),
+    });
+    const bare = await startNode(
+      ['scripts/bench/bare-server.js'],
+      { BENCH_BODY: await bodyRes.text() },
+      await freePort(),
+      '/health',
+    );
+    servers.push(bare);
+    const bareRead = await scenario('baseline: bare Fastify read', bare.url, () => ({
+      path: `/api/v1/products/${pick(data.productIds)}`,
+      headers: auth(pick(data.customers).token),
+    }));
+    for (const s of servers) await s.stop();
+    servers.length = 0;
+    const driver = await driverPlaceOrderBaseline(databaseUrl, data, WARM, SECONDS);
+    console.log(`baseline: driver place-order: ${driver.reqPerSec} tx/s`);
+
+    const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
+    rows.push(
+      {
+        ...productRead,
+        baseline: 'bare Fastify',
+        ratio: ratio(productRead.reqPerSec, bareRead.reqPerSec),
+        target: '>= 40%, p99 < 20 ms',
+      },
+      {
+        ...pageWarm,
+        baseline: 'bare Fastify',
+        ratio: ratio(pageWarm.reqPerSec, bareRead.reqPerSec),
+        target: 'p99 < 20 ms',
+      },
+      {
+        ...pageCold,
+        baseline: 'bare Fastify',
+        ratio: ratio(pageCold.reqPerSec, bareRead.reqPerSec),
+      },
+      {
+        ...orderRead,
+        baseline: 'bare Fastify',
+        ratio: ratio(orderRead.reqPerSec, bareRead.reqPerSec),
+        target: 'p99 < 20 ms',
+      },
+      {
+        ...placeOrder,
+        baseline: 'driver tx',
+        ratio: ratio(placeOrder.reqPerSec, driver.reqPerSec),
+        target: '>= 50%, p99 < 100 ms',
+      },
+      {
+        ...lastUnits,
+        name: `last-units (${sold}/${data.lastUnitsStock} sold, stock ${finalStock})`,
+      },
+      { ...bareRead },
+      { ...driver },
+    );
+    const report = render(rows, { databaseUrl, redisUrl, appRss, quick, oversold });
+    console.log(report);
+    if (!quick)
+      writeFileSync(join(ROOT, 'docs', `benchmarks${redisUrl ? '-mysql-redis' : ''}.md`), report);
+    const failures = rows.filter(
+      (r) => (r.statuses['500'] ?? 0) + (r.statuses['503'] ?? 0) > 0 || r.errors > 0,
+    );
+    if (oversold || failures.length > 0) {
+      console.error(
+        `bench: ${oversold ? 'OVERSOLD; ' : ''}errors or 5xx in: ${failures.map((f) => f.name).join(', ')}`,
+      );
+      process.exitCode = 1;
+    }
+  } finally {
+    for (const s of servers) await s.stop();
+  }
+}
+
+function render(
+  rows: Row[],
+  ctx: {
+    databaseUrl: string;
+    redisUrl?: string;
+    appRss: number;
+    quick: boolean;
+    oversold: boolean;
+  },
+): string {
+  const db = ctx.databaseUrl.startsWith('sqlite') ? 'SQLite (better-sqlite3)' : 'MySQL/MariaDB';
+  const lines = [
+    `## ${db}${ctx.redisUrl ? ' + Redis' : ''}${ctx.quick ? ' (quick mode: not for timing)' : ''}`,
+    '',
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}. ` +
+      `50 connections, ${ctx.quick ? 'short runs' : '3 s warm-up then 10 s'} per scenario; server and load generator share the machine.`,
+    '',
+    '| scenario | req/s | p50 ms | p99 ms | errors | non-2xx | vs baseline | target |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |',
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${r.reqPerSec} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} | ${
+          r.ratio !== undefined ? `${Math.round(r.ratio * 100)}% of ${r.baseline}` : ''
+        } | ${r.target ?? ''} |`,
+    ),
+    '',
+    `Server RSS at the end: ${ctx.appRss} MB (target < 250 MB). Oversold: ${ctx.oversold ? 'YES' : 'no'}.`,
+    '',
+  ];
+  return lines.join('\n');
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
