@@ -1,0 +1,7 @@
+import { PartialType, PickType } from '@nestjs/swagger';
+import { CreateAccountDto } from './create-account.dto';
+
+/** Username and password only; a new password ends every existing session of the account. */
+export class UpdateAccountDto extends PartialType(
+  PickType(CreateAccountDto, ['username', 'password'] as const),
+) {}
