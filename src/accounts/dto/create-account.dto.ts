@@ -17,8 +17,7 @@ import { MaxBytes } from '../../common/validators/max-bytes.decorator';
 
 export class CreateAccountDto {
   /**
-   * Sign-in name, 3..64 letters, digits, `.`, `_` or `-`. Unique regardless of case; stored
-   * lower-case.
+   * Sign-in name, 3..64 letters, digits, `.`, `_` or `-`; unique regardless of case, stored lower-case.
    * @example "ada"
    */
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
@@ -29,8 +28,7 @@ export class CreateAccountDto {
   username: string;
 
   /**
-   * At least 8 characters and at most 72 bytes in UTF-8 (bcrypt's limit; longer is refused,
-   * never cut).
+   * At least 8 characters and at most 72 bytes in UTF-8 (bcrypt's limit: longer is refused, never cut).
    * @example "correct horse battery"
    */
   @IsString()
@@ -44,8 +42,7 @@ export class CreateAccountDto {
   role?: Role;
 
   /**
-   * The customer this account signs in as; required for role `customer`, optional for
-   * `admin`. A customer has at most one account.
+   * The customer this account belongs to: required for role `customer`, optional for `admin`; one account per customer.
    * @example 1
    */
   @ValidateIf(
