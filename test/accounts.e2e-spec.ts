@@ -226,6 +226,18 @@ describe('Accounts (e2e)', () => {
       await http.patch(`/accounts/${acc.id}`, { password: 'p'.repeat(73) }, { token: admin }),
       400,
     );
+    for (const field of ['username', 'password']) {
+      const res = await http.patch(`/accounts/${acc.id}`, { [field]: null }, { token: admin });
+      expectProblem(res, 400);
+      expect(fields(res)).toContain(field);
+    }
+    const roleNull = await http.post(
+      '/accounts',
+      { username: `nullrole${n}`, password: 'password-123', role: null, customerId: null },
+      { token: admin },
+    );
+    expectProblem(roleNull, 400);
+    expect(fields(roleNull)).toContain('customerId');
   });
 
   it('a new password ends every existing session: old access and refresh tokens get 401, the new password works', async () => {
@@ -274,7 +286,56 @@ describe('Accounts (e2e)', () => {
     await createAccount({ username: `del${n}-again`, password: 'password-123', customerId: c.id });
   });
 
+  it('gives a customer one account even under concurrent requests', async () => {
+    const c = await createCustomer();
+    const results = await Promise.all(
+      [0, 1, 2, 3, 4].map((i) =>
+        http.post(
+          '/accounts',
+          { username: `race${n}-${i}`, password: 'password-123', customerId: c.id },
+          { token: admin },
+        ),
+      ),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
+    for (const r of results.filter((x) => x.status === 409)) expectProblem(r, 409);
+  });
+
   describe('the last administrator', () => {
+    it('survives concurrent deletions of every administrator', async () => {
+      for (let i = 0; i < 4; i++) {
+        await createAccount({ username: `racer${i}`, password: 'password-123', role: 'admin' });
+      }
+      const me = await http.get('/auth/me', { token: admin });
+      const all = await http.get('/accounts?limit=100', { token: admin });
+      // Only the original administrator and the racers take part.
+      for (const a of all.body.data as { id: number; username: string; role: string }[]) {
+        if (a.role === 'admin' && a.id !== me.body.id && !a.username.startsWith('racer')) {
+          expect((await http.delete(`/accounts/${a.id}`, { token: admin })).status).toBe(204);
+        }
+      }
+      const admins = (all.body.data as { id: number; username: string; role: string }[]).filter(
+        (a) => a.role === 'admin' && a.username.startsWith('racer'),
+      );
+      // Each racer deletes itself, all at once; with the original admin that leaves one.
+      const tokens = await Promise.all(
+        admins.map(async (a) => (await http.login(a.username, 'password-123')).accessToken),
+      );
+      const results = await Promise.all([
+        ...admins.map((a, i) => http.delete(`/accounts/${a.id}`, { token: tokens[i] })),
+        http.delete(`/accounts/${me.body.id}`, { token: admin }),
+      ]);
+      const statuses = results.map((r) => r.status);
+      expect(statuses.filter((s) => s === 204)).toHaveLength(results.length - 1);
+      expect(statuses.filter((s) => s === 409)).toHaveLength(1);
+      // Whoever survived is still an administrator; make it the `admin` token for what follows.
+      const survivorIndex = statuses.indexOf(409);
+      const survivorToken = survivorIndex < admins.length ? tokens[survivorIndex] : admin;
+      const left = await http.get('/accounts?limit=100', { token: survivorToken });
+      expect(left.body.data.filter((a: { role: string }) => a.role === 'admin')).toHaveLength(1);
+      admin = survivorToken;
+    });
+
     it('cannot be deleted, directly or through its customer', async () => {
       // Start from exactly one administrator: remove every other one.
       const all = await http.get('/accounts?limit=100', { token: admin });

@@ -126,6 +126,11 @@ describe('Customers (e2e)', () => {
       400,
     );
     expectProblem(await http.patch(`/customers/${a.id}`, { id: 5 }, { token: admin }), 400);
+    for (const field of ['name', 'email', 'phone']) {
+      const res = await http.patch(`/customers/${a.id}`, { [field]: null }, { token: admin });
+      expectProblem(res, 400);
+      expect(fields(res)).toContain(field);
+    }
     const got = await http.get(`/customers/${a.id}`, { token: admin });
     expect(got.body.email).toBe('renamed@example.com');
   });
