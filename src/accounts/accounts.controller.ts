@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { NoCache } from '../common/decorators/cache-policy.decorator';
 import { Roles } from '../common/decorators/roles.decorator';
 import { ApiProblems } from '../common/openapi/api-problems.decorator';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
@@ -9,6 +10,7 @@ import { AccountPageDto, AccountResponseDto } from './dto/account-response.dto';
 import { CreateAccountDto } from './dto/create-account.dto';
 import { UpdateAccountDto } from './dto/update-account.dto';
 
+/** Admin only. Reads are @NoCache(): they must show every write at once, and are not hot. */
 @ApiTags('accounts')
 @ApiBearerAuth()
 @Roles('admin')
@@ -28,6 +30,7 @@ export class AccountsController {
   }
 
   @Get()
+  @NoCache()
   @ApiOperation({
     summary: 'List accounts with their customers (admin)',
     operationId: 'listAccounts',
@@ -38,6 +41,7 @@ export class AccountsController {
   }
 
   @Get(':id')
+  @NoCache()
   @ApiOperation({ summary: 'Get an account with its customer (admin)', operationId: 'getAccount' })
   @ApiProblems(400, 404)
   get(@Param('id', IdPipe) id: number): Promise<AccountResponseDto> {

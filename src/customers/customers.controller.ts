@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { NoCache } from '../common/decorators/cache-policy.decorator';
 import { Roles } from '../common/decorators/roles.decorator';
 import { ApiProblems } from '../common/openapi/api-problems.decorator';
 import { IdPipe } from '../common/pipes/id.pipe';
@@ -9,6 +10,7 @@ import { CustomerQueryDto } from './dto/customer-query.dto';
 import { CustomerPageDto, CustomerResponseDto } from './dto/customer-response.dto';
 import { UpdateCustomerDto } from './dto/update-customer.dto';
 
+/** Admin only. Reads are @NoCache(): they must show every write at once, and are not hot. */
 @ApiTags('customers')
 @ApiBearerAuth()
 @Roles('admin')
@@ -25,6 +27,7 @@ export class CustomersController {
   }
 
   @Get()
+  @NoCache()
   @ApiOperation({
     summary: 'List customers (admin; paginated, search over name, e-mail and phone)',
     operationId: 'listCustomers',
@@ -35,6 +38,7 @@ export class CustomersController {
   }
 
   @Get(':id')
+  @NoCache()
   @ApiOperation({ summary: 'Get a customer (admin)', operationId: 'getCustomer' })
   @ApiProblems(400, 404)
   get(@Param('id', IdPipe) id: number): Promise<CustomerResponseDto> {
