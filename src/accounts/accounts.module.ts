@@ -1,12 +1,17 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { Customer } from '../customers/entities/customer.entity';
 import { AccountStateService } from './account-state.service';
+import { AccountsController } from './accounts.controller';
+import { AccountsService } from './accounts.service';
 import { Account } from './entities/account.entity';
 import { PasswordService } from './password.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Account])],
-  providers: [AccountStateService, PasswordService],
-  exports: [AccountStateService, PasswordService],
+  // Customer: read only, to check a customer exists before giving it an account.
+  imports: [TypeOrmModule.forFeature([Account, Customer])],
+  controllers: [AccountsController],
+  providers: [AccountStateService, PasswordService, AccountsService],
+  exports: [AccountStateService, PasswordService, AccountsService],
 })
 export class AccountsModule {}

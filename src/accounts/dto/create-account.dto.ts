@@ -1,0 +1,57 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
+import { Role, ROLES } from '../../common/decorators/roles.decorator';
+import { MaxBytes } from '../../common/validators/max-bytes.decorator';
+
+export class CreateAccountDto {
+  /**
+   * Sign-in name, 3..64 letters, digits, `.`, `_` or `-`; unique regardless of case, stored lower-case.
+   * @example "ada"
+   */
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @Matches(/^[a-zA-Z0-9._-]{3,64}$/, {
+    message: 'username must be 3..64 letters, digits, ".", "_" or "-"',
+  })
+  username: string;
+
+  /**
+   * At least 8 characters and at most 72 bytes in UTF-8 (bcrypt's limit: longer is refused, never cut).
+   * @example "correct horse battery"
+   */
+  @IsString()
+  @MinLength(8)
+  @MaxBytes(72)
+  password: string;
+
+  @ApiPropertyOptional({ enum: ROLES, default: 'customer', description: 'Default `customer`.' })
+  @IsOptional()
+  @IsIn(ROLES)
+  role?: Role;
+
+  /**
+   * The customer this account belongs to: required for role `customer`, optional for `admin`; one account per customer.
+   * @example 1
+   */
+  @ValidateIf(
+    (o: CreateAccountDto) =>
+      o.role !== 'admin' || (o.customerId !== undefined && o.customerId !== null),
+  )
+  @IsDefined({ message: 'customerId is required for a customer account' })
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
+  customerId?: number | null;
+}

@@ -1,0 +1,177 @@
+import { Test } from '@nestjs/testing';
+import { getDataSourceToken, getRepositoryToken } from '@nestjs/typeorm';
+import { QueryFailedError } from 'typeorm';
+import { AccountStateService } from '../accounts/account-state.service';
+import { AccountsService } from '../accounts/accounts.service';
+import { conflict, DomainError } from '../common/errors/domain-error';
+import { CustomersService } from './customers.service';
+import { Customer } from './entities/customer.entity';
+
+const stored = (over: Partial<Customer> = {}): Customer => ({
+  id: 1,
+  name: 'Ada',
+  email: 'ada@example.com',
+  phone: '+4915112345678',
+  createdAt: new Date('2026-01-01T00:00:00Z'),
+  updatedAt: new Date('2026-01-01T00:00:00Z'),
+  ...over,
+});
+
+const duplicate = () =>
+  new QueryFailedError('INSERT', [], Object.assign(new Error('dup'), { code: 'ER_DUP_ENTRY' }));
+
+async function rejectsWith(promise: Promise<unknown>, code: string, detail?: RegExp) {
+  const err: unknown = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(DomainError);
+  expect((err as DomainError).code).toBe(code);
+  if (detail) expect((err as DomainError).message).toMatch(detail);
+}
+
+describe('CustomersService', () => {
+  let service: CustomersService;
+  const repo = {
+    exists: jest.fn(),
+    findOne: jest.fn(),
+    create: jest.fn((x: Partial<Customer>) => ({ ...x })),
+    save: jest.fn(),
+    delete: jest.fn(),
+    createQueryBuilder: jest.fn(),
+  };
+  const manager = { getRepository: jest.fn(() => repo) };
+  const dataSource = {
+    transaction: jest.fn((work: (m: typeof manager) => Promise<unknown>) => work(manager)),
+  };
+  const accounts = { lockForRemoval: jest.fn() };
+  const accountState = { invalidate: jest.fn() };
+
+  beforeEach(async () => {
+    jest.clearAllMocks();
+    const moduleRef = await Test.createTestingModule({
+      providers: [
+        CustomersService,
+        { provide: getRepositoryToken(Customer), useValue: repo },
+        { provide: getDataSourceToken(), useValue: dataSource },
+        { provide: AccountsService, useValue: accounts },
+        { provide: AccountStateService, useValue: accountState },
+      ],
+    }).compile();
+    service = moduleRef.get(CustomersService);
+  });
+
+  describe('create', () => {
+    it('stores the email lower-case and answers with the customer', async () => {
+      repo.exists.mockResolvedValue(false);
+      repo.save.mockImplementation((c: Customer) => Promise.resolve(stored({ ...c, id: 7 })));
+      const res = await service.create({
+        name: 'Ada',
+        email: 'Ada@Example.COM',
+        phone: '+4915112345678',
+      });
+      expect(repo.exists).toHaveBeenCalledWith({ where: { email: 'ada@example.com' } });
+      expect(repo.save).toHaveBeenCalledWith(
+        expect.objectContaining({ email: 'ada@example.com', name: 'Ada' }),
+      );
+      expect(res).toMatchObject({ id: 7, email: 'ada@example.com' });
+    });
+
+    it('refuses an email already in use with a conflict, saving nothing', async () => {
+      repo.exists.mockResolvedValue(true);
+      await rejectsWith(
+        service.create({ name: 'A', email: 'ada@example.com', phone: '+4915112345678' }),
+        'conflict',
+        /email/,
+      );
+      expect(repo.save).not.toHaveBeenCalled();
+    });
+
+    it('maps a unique violation that slipped past the check (a race) to a conflict', async () => {
+      repo.exists.mockResolvedValue(false);
+      repo.save.mockRejectedValue(duplicate());
+      await rejectsWith(
+        service.create({ name: 'A', email: 'ada@example.com', phone: '+4915112345678' }),
+        'conflict',
+        /ada@example.com/,
+      );
+    });
+  });
+
+  describe('get and update', () => {
+    it('answers not_found for an unknown id', async () => {
+      repo.findOne.mockResolvedValue(null);
+      await rejectsWith(service.get(9), 'not_found', /Customer 9/);
+      await rejectsWith(service.update(9, { name: 'X' }), 'not_found');
+      expect(repo.save).not.toHaveBeenCalled();
+    });
+
+    it('updates only the given fields', async () => {
+      repo.findOne.mockResolvedValue(stored());
+      repo.save.mockImplementation((c: Customer) => Promise.resolve(c));
+      const res = await service.update(1, { phone: '+15551234567' });
+      expect(res).toMatchObject({ name: 'Ada', email: 'ada@example.com', phone: '+15551234567' });
+      expect(repo.exists).not.toHaveBeenCalled();
+    });
+
+    it("refuses another customer's email", async () => {
+      repo.findOne.mockResolvedValue(stored());
+      repo.exists.mockResolvedValue(true);
+      await rejectsWith(service.update(1, { email: 'Bob@Example.com' }), 'conflict', /bob@/);
+      expect(repo.save).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('remove', () => {
+    it('deletes the customer and invalidates its account so its tokens stop at once', async () => {
+      repo.exists.mockResolvedValue(true);
+      accounts.lockForRemoval.mockResolvedValue({ id: 42, role: 'customer' });
+      await service.remove(1);
+      expect(accounts.lockForRemoval).toHaveBeenCalledWith(manager, { customerId: 1 });
+      expect(repo.delete).toHaveBeenCalledWith({ id: 1 });
+      expect(accountState.invalidate).toHaveBeenCalledWith(42);
+    });
+
+    it('deletes a customer without an account without invalidating anything', async () => {
+      repo.exists.mockResolvedValue(true);
+      accounts.lockForRemoval.mockResolvedValue(null);
+      await service.remove(1);
+      expect(repo.delete).toHaveBeenCalledWith({ id: 1 });
+      expect(accountState.invalidate).not.toHaveBeenCalled();
+    });
+
+    it('answers not_found for an unknown customer', async () => {
+      repo.exists.mockResolvedValue(false);
+      await rejectsWith(service.remove(5), 'not_found');
+      expect(repo.delete).not.toHaveBeenCalled();
+    });
+
+    it('keeps the customer when its account is the last administrator', async () => {
+      repo.exists.mockResolvedValue(true);
+      accounts.lockForRemoval.mockRejectedValue(
+        conflict('The last administrator account cannot be deleted'),
+      );
+      await rejectsWith(service.remove(1), 'conflict', /last administrator/);
+      expect(repo.delete).not.toHaveBeenCalled();
+      expect(accountState.invalidate).not.toHaveBeenCalled();
+    });
+  });
+
+  it('lists a page with a literal, escaped search term', async () => {
+    const qb = {
+      andWhere: jest.fn().mockReturnThis(),
+      orderBy: jest.fn().mockReturnThis(),
+      skip: jest.fn().mockReturnThis(),
+      take: jest.fn().mockReturnThis(),
+      getManyAndCount: jest.fn().mockResolvedValue([[stored()], 21]),
+    };
+    repo.createQueryBuilder.mockReturnValue(qb);
+    const page = await service.list({ page: 2, limit: 20, search: '50%_Off' });
+    expect(qb.andWhere).toHaveBeenCalledWith(expect.stringContaining("ESCAPE '!'"), {
+      term: '%50!%!_off%',
+    });
+    expect(qb.skip).toHaveBeenCalledWith(20);
+    expect(page.meta).toEqual({ page: 2, limit: 20, total: 21, totalPages: 2 });
+    expect(page.data[0]).toMatchObject({ id: 1, email: 'ada@example.com' });
+  });
+});

@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Not, Repository } from 'typeorm';
+import { AccountStateService } from '../accounts/account-state.service';
+import { AccountsService } from '../accounts/accounts.service';
+import { conflict, notFound } from '../common/errors/domain-error';
+import { isDuplicateError } from '../common/errors/problem';
+import { LIKE_ESCAPE, likeContains } from '../common/like';
+import { Page, toPage } from '../common/pagination/page.dto';
+import { CreateCustomerDto } from './dto/create-customer.dto';
+import { CustomerQueryDto } from './dto/customer-query.dto';
+import { CustomerResponseDto } from './dto/customer-response.dto';
+import { UpdateCustomerDto } from './dto/update-customer.dto';
+import { Customer } from './entities/customer.entity';
+
+const emailTaken = (email: string) => conflict(`A customer with email "${email}" already exists`);
+
+@Injectable()
+export class CustomersService {
+  constructor(
+    @InjectRepository(Customer) private readonly customers: Repository<Customer>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly accounts: AccountsService,
+    private readonly accountState: AccountStateService,
+  ) {}
+
+  async list(q: CustomerQueryDto): Promise<Page<CustomerResponseDto>> {
+    const qb = this.customers.createQueryBuilder('c');
+    if (q.search) {
+      const term = likeContains(q.search.toLowerCase());
+      qb.andWhere(
+        `(LOWER(c.name) LIKE :term ${LIKE_ESCAPE} OR LOWER(c.email) LIKE :term ${LIKE_ESCAPE} OR c.phone LIKE :term ${LIKE_ESCAPE})`,
+        { term },
+      );
+    }
+    qb.orderBy('c.id', 'ASC')
+      .skip((q.page - 1) * q.limit)
+      .take(q.limit);
+    const [rows, total] = await qb.getManyAndCount();
+    return toPage(rows.map(CustomerResponseDto.from), total, q.page, q.limit);
+  }
+
+  async get(id: number): Promise<CustomerResponseDto> {
+    return CustomerResponseDto.from(await this.find(id));
+  }
+
+  async create(dto: CreateCustomerDto): Promise<CustomerResponseDto> {
+    const email = dto.email.toLowerCase();
+    if (await this.customers.exists({ where: { email } })) throw emailTaken(email);
+    const customer = this.customers.create({ name: dto.name, email, phone: dto.phone });
+    return CustomerResponseDto.from(await this.save(customer));
+  }
+
+  async update(id: number, dto: UpdateCustomerDto): Promise<CustomerResponseDto> {
+    const customer = await this.find(id);
+    if (dto.email !== undefined) {
+      const email = dto.email.toLowerCase();
+      if (email !== customer.email) {
+        if (await this.customers.exists({ where: { email, id: Not(id) } })) {
+          throw emailTaken(email);
+        }
+        customer.email = email;
+      }
+    }
+    if (dto.name !== undefined) customer.name = dto.name;
+    if (dto.phone !== undefined) customer.phone = dto.phone;
+    return CustomerResponseDto.from(await this.save(customer));
+  }
+
+  /**
+   * Deletes the customer; the database cascades to its account (and the account's
+   * sessions). The account id is looked up first so its cached auth state can be dropped:
+   * its tokens must stop working now, not when the cache entry expires.
+   */
+  async remove(id: number): Promise<void> {
+    const accountId = await this.dataSource.transaction(async (manager) => {
+      const exists = await manager.getRepository(Customer).exists({ where: { id } });
+      if (!exists) throw notFound('Customer', id);
+      const account = await this.accounts.lockForRemoval(manager, { customerId: id });
+      await manager.getRepository(Customer).delete({ id });
+      return account?.id ?? null;
+    });
+    if (accountId !== null) await this.accountState.invalidate(accountId);
+  }
+
+  private async find(id: number): Promise<Customer> {
+    const customer = await this.customers.findOne({ where: { id } });
+    if (!customer) throw notFound('Customer', id);
+    return customer;
+  }
+
+  /** The unique index is the final word: two concurrent requests may both pass the check. */
+  private async save(customer: Customer): Promise<Customer> {
+    try {
+      return await this.customers.save(customer);
+    } catch (err) {
+      if (isDuplicateError(err)) throw emailTaken(customer.email);
+      throw err;
+    }
+  }
+}
