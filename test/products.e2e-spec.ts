@@ -69,6 +69,20 @@ describe('Products (e2e)', () => {
     expectProblem(await http.get('/products'), 401);
   });
 
+  it('refuses null for a field on PATCH with a 400, changing nothing', async () => {
+    const { body } = await http.post(
+      '/products',
+      { name: 'Nully', price: '2.00' },
+      { token: admin },
+    );
+    for (const field of ['name', 'price', 'stock']) {
+      const res = await http.patch(`/products/${body.id}`, { [field]: null }, { token: admin });
+      expectProblem(res, 400);
+    }
+    const after = await http.get(`/products/${body.id}`, { token: admin });
+    expect(after.body).toMatchObject({ name: 'Nully', price: '2.00' });
+  });
+
   it('updates and deletes a product', async () => {
     const { body } = await http.post('/products', { name: 'Old', price: '2.00' }, { token: admin });
     const upd = await http.patch(

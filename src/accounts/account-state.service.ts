@@ -15,6 +15,7 @@ export interface AccountAuthState {
 
 const key = (id: number) => `account-state:${id}`;
 const STATE_TTL_MS = 5 * 60 * 1000;
+const REINVALIDATE_MS = 1000;
 
 /**
  * The per-request revocation check. Served from the shared cache (Redis with REDIS_URL,
@@ -42,7 +43,15 @@ export class AccountStateService {
     return state;
   }
 
+  /**
+   * Called after the write commits. A request that read the old row just before the
+   * commit may still write it back to the cache just after this delete; the second,
+   * delayed delete removes that straggler ("delayed double delete").
+   */
   async invalidate(accountId: number): Promise<void> {
     await this.cache.del(key(accountId));
+    setTimeout(() => {
+      this.cache.del(key(accountId)).catch(() => undefined);
+    }, REINVALIDATE_MS).unref();
   }
 }

@@ -4,19 +4,18 @@ import { QueryFailedError } from 'typeorm';
 import { Product } from './entities/product.entity';
 import { ProductsService } from './products.service';
 
-const product = (over: Partial<Product> = {}): Product =>
-  ({
-    id: 1,
-    name: 'Tea',
-    description: null,
-    sku: null,
-    priceCents: 410,
-    stock: 3,
-    createdAt: new Date(),
-    updatedAt: new Date(),
-    deletedAt: null,
-    ...over,
-  });
+const product = (over: Partial<Product> = {}): Product => ({
+  id: 1,
+  name: 'Tea',
+  description: null,
+  sku: null,
+  priceCents: 410,
+  stock: 3,
+  createdAt: new Date(),
+  updatedAt: new Date(),
+  deletedAt: null,
+  ...over,
+});
 
 describe('ProductsService', () => {
   let service: ProductsService;

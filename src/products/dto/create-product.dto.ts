@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsMoney } from '../../common/money/is-money.decorator';
+import { IsOptionalNotNull } from '../../common/validators/optional.decorator';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -21,7 +22,7 @@ export class CreateProductDto {
   @MaxLength(5000)
   description?: string;
 
-  /** Stock-keeping unit, unique when given: letters, digits, `.`, `_`, `-`. */
+  /** Stock-keeping unit, unique when given: letters, digits, `.`, `_`, `-`; `null` clears it. */
   @IsOptional()
   @Transform(trim)
   @IsString()
@@ -31,7 +32,7 @@ export class CreateProductDto {
   sku?: string;
 
   /** Units in stock, integer >= 0 (default 0). */
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(0)
   @Max(1_000_000_000)
