@@ -78,7 +78,11 @@ export function isDuplicateError(err: unknown): boolean {
 export function isReferencedError(err: unknown): boolean {
   if (!(err instanceof QueryFailedError)) return false;
   const code = (err.driverError as { code?: string } | undefined)?.code;
-  return code !== undefined && REFERENCED_CODES.has(code);
+  if (code === undefined) return false;
+  // SQLite reports an ON DELETE RESTRICT violation as SQLITE_CONSTRAINT_TRIGGER.
+  if (code === 'SQLITE_CONSTRAINT_TRIGGER')
+    return /FOREIGN KEY constraint failed/.test(err.message);
+  return REFERENCED_CODES.has(code);
 }
 
 function problem(status: number, detail: string, instance: string, errors?: FieldError[]): Problem {
