@@ -1,0 +1,74 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { TransactionRunner } from './transaction-runner';
+
+function runnerWith(type: string, transaction: jest.Mock) {
+  const ds = { options: { type }, transaction, manager: {} } as unknown as DataSource;
+  return new TransactionRunner(ds);
+}
+
+describe('TransactionRunner', () => {
+  it('serialises transactions on better-sqlite3', async () => {
+    const log: string[] = [];
+    const transaction = jest.fn(async (work: (em: EntityManager) => Promise<unknown>) =>
+      work({} as EntityManager),
+    );
+    const runner = runnerWith('better-sqlite3', transaction);
+    const job = (name: string) => async () => {
+      log.push(`start ${name}`);
+      await new Promise((r) => setTimeout(r, 5));
+      log.push(`end ${name}`);
+    };
+    await Promise.all([runner.run(job('a')), runner.run(job('b'))]);
+    expect(log).toEqual(['start a', 'end a', 'start b', 'end b']);
+  });
+
+  it('keeps the chain alive after a failing holder', async () => {
+    const transaction = jest.fn(async (work: (em: EntityManager) => Promise<unknown>) =>
+      work({} as EntityManager),
+    );
+    const runner = runnerWith('better-sqlite3', transaction);
+    const failed = runner.run(async () => Promise.reject(new Error('x')));
+    const ok = runner.run(async () => 'ok');
+    await expect(failed).rejects.toThrow('x');
+    await expect(ok).resolves.toBe('ok');
+  });
+
+  it('runs MySQL transactions concurrently', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const transaction = jest.fn(async (work: (em: EntityManager) => Promise<unknown>) =>
+      work({} as EntityManager),
+    );
+    const runner = runnerWith('mysql', transaction);
+    const job = async () => {
+      peak = Math.max(peak, ++inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+    };
+    await Promise.all([runner.run(job), runner.run(job)]);
+    expect(peak).toBe(2);
+  });
+
+  it('retries deadlocks a bounded number of times, then answers unavailable', async () => {
+    const deadlock = Object.assign(new Error('deadlock'), { code: 'ER_LOCK_DEADLOCK' });
+    const transaction = jest.fn(async () => Promise.reject(deadlock));
+    const runner = runnerWith('mysql', transaction);
+    await expect(runner.run(async () => 1)).rejects.toMatchObject({ code: 'unavailable' });
+    expect(transaction).toHaveBeenCalledTimes(TransactionRunner.ATTEMPTS);
+  });
+
+  it('succeeds when a retry gets through, and does not retry other errors', async () => {
+    const busy = Object.assign(new Error('busy'), { code: 'SQLITE_BUSY' });
+    const transaction = jest
+      .fn()
+      .mockRejectedValueOnce(busy)
+      .mockImplementation(async (work: (em: EntityManager) => Promise<unknown>) =>
+        work({} as EntityManager),
+      );
+    const runner = runnerWith('better-sqlite3', transaction);
+    await expect(runner.run(async () => 'done')).resolves.toBe('done');
+    const other = jest.fn(async () => Promise.reject(new Error('bad')));
+    await expect(runnerWith('mysql', other).run(async () => 1)).rejects.toThrow('bad');
+    expect(other).toHaveBeenCalledTimes(1);
+  });
+});
