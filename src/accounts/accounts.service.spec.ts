@@ -1,5 +1,5 @@
 import { Test } from '@nestjs/testing';
-import { getDataSourceToken, getRepositoryToken } from '@nestjs/typeorm';
+import { getRepositoryToken } from '@nestjs/typeorm';
 import * as bcrypt from 'bcrypt';
 import { QueryFailedError } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
@@ -9,6 +9,7 @@ import { AccountStateService } from './account-state.service';
 import { AccountsService } from './accounts.service';
 import { Account } from './entities/account.entity';
 import { PasswordService } from './password.service';
+import { TransactionRunner } from '../database/transaction-runner';
 
 const customer: Customer = {
   id: 3,
@@ -82,7 +83,7 @@ describe('AccountsService', () => {
         { provide: authConfig.KEY, useValue: { bcryptCost: 4 } },
         { provide: getRepositoryToken(Account), useValue: accounts },
         { provide: getRepositoryToken(Customer), useValue: customers },
-        { provide: getDataSourceToken(), useValue: dataSource },
+        { provide: TransactionRunner, useValue: { run: dataSource.transaction } },
         { provide: AccountStateService, useValue: accountState },
       ],
     }).compile();

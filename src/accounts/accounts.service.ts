@@ -1,19 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import {
-  DataSource,
-  EntityManager,
-  FindOptionsWhere,
-  Not,
-  QueryFailedError,
-  Repository,
-} from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, FindOptionsWhere, Not, QueryFailedError, Repository } from 'typeorm';
 import { conflict, notFound, unprocessable } from '../common/errors/domain-error';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { isDuplicateError } from '../common/errors/problem';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
 import { Page, toPage } from '../common/pagination/page.dto';
 import { Customer } from '../customers/entities/customer.entity';
+import { TransactionRunner } from '../database/transaction-runner';
 import { isMysql } from '../database/typeorm-options';
 import { AccountStateService } from './account-state.service';
 import { AccountResponseDto } from './dto/account-response.dto';
@@ -48,7 +42,7 @@ export class AccountsService {
     @InjectRepository(Account) private readonly accounts: Repository<Account>,
     // Read only, to check that a customer exists (see CustomersModule for why not its service).
     @InjectRepository(Customer) private readonly customers: Repository<Customer>,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionRunner,
     private readonly passwords: PasswordService,
     private readonly accountState: AccountStateService,
   ) {}
@@ -84,8 +78,10 @@ export class AccountsService {
     const passwordHash = await this.passwords.hash(dto.password);
     let saved: Account;
     try {
+      // One row: no implicit transaction (see TransactionRunner on SQLite).
       saved = await this.accounts.save(
         this.accounts.create({ username, passwordHash, role, customerId }),
+        { transaction: false },
       );
     } catch (err) {
       throw await this.explainWriteError(err, username, customerId);
@@ -129,7 +125,7 @@ export class AccountsService {
 
   /** Deletes the account (its sessions cascade), never its customer. */
   async remove(id: number): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.tx.run(async (manager) => {
       const account = await this.lockForRemoval(manager, { id });
       if (!account) throw notFound('Account', id);
       await manager.getRepository(Account).delete({ id });

@@ -1,11 +1,12 @@
 import { Test } from '@nestjs/testing';
-import { getDataSourceToken, getRepositoryToken } from '@nestjs/typeorm';
+import { getRepositoryToken } from '@nestjs/typeorm';
 import { QueryFailedError } from 'typeorm';
 import { AccountStateService } from '../accounts/account-state.service';
 import { AccountsService } from '../accounts/accounts.service';
 import { conflict, DomainError } from '../common/errors/domain-error';
 import { CustomersService } from './customers.service';
 import { Customer } from './entities/customer.entity';
+import { TransactionRunner } from '../database/transaction-runner';
 
 const stored = (over: Partial<Customer> = {}): Customer => ({
   id: 1,
@@ -53,7 +54,7 @@ describe('CustomersService', () => {
       providers: [
         CustomersService,
         { provide: getRepositoryToken(Customer), useValue: repo },
-        { provide: getDataSourceToken(), useValue: dataSource },
+        { provide: TransactionRunner, useValue: { run: dataSource.transaction } },
         { provide: AccountsService, useValue: accounts },
         { provide: AccountStateService, useValue: accountState },
       ],
@@ -73,6 +74,7 @@ describe('CustomersService', () => {
       expect(repo.exists).toHaveBeenCalledWith({ where: { email: 'ada@example.com' } });
       expect(repo.save).toHaveBeenCalledWith(
         expect.objectContaining({ email: 'ada@example.com', name: 'Ada' }),
+        { transaction: false },
       );
       expect(res).toMatchObject({ id: 7, email: 'ada@example.com' });
     });

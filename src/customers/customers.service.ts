@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Not, Repository } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Not, Repository } from 'typeorm';
+import { TransactionRunner } from '../database/transaction-runner';
 import { AccountStateService } from '../accounts/account-state.service';
 import { AccountsService } from '../accounts/accounts.service';
 import { conflict, notFound } from '../common/errors/domain-error';
@@ -19,7 +20,7 @@ const emailTaken = (email: string) => conflict(`A customer with email "${email}"
 export class CustomersService {
   constructor(
     @InjectRepository(Customer) private readonly customers: Repository<Customer>,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionRunner,
     private readonly accounts: AccountsService,
     private readonly accountState: AccountStateService,
   ) {}
@@ -73,7 +74,7 @@ export class CustomersService {
    * its tokens must stop working now, not when the cache entry expires.
    */
   async remove(id: number): Promise<void> {
-    const accountId = await this.dataSource.transaction(async (manager) => {
+    const accountId = await this.tx.run(async (manager) => {
       const exists = await manager.getRepository(Customer).exists({ where: { id } });
       if (!exists) throw notFound('Customer', id);
       const account = await this.accounts.lockForRemoval(manager, { customerId: id });
@@ -92,7 +93,8 @@ export class CustomersService {
   /** The unique index is the final word: two concurrent requests may both pass the check. */
   private async save(customer: Customer): Promise<Customer> {
     try {
-      return await this.customers.save(customer);
+      // One row: no implicit transaction (see TransactionRunner on SQLite).
+      return await this.customers.save(customer, { transaction: false });
     } catch (err) {
       if (isDuplicateError(err)) throw emailTaken(customer.email);
       throw err;

@@ -89,7 +89,8 @@ export class ProductsService {
 
   private async save(product: Product): Promise<Product> {
     try {
-      return await this.products.save(product);
+      // One row: no implicit transaction (see TransactionRunner on SQLite).
+      return await this.products.save(product, { transaction: false });
     } catch (err) {
       if (isDuplicateError(err))
         throw conflict(`A product with sku "${product.sku}" already exists`);

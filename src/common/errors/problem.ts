@@ -28,6 +28,12 @@ const DUPLICATE_CODES = new Set([
   'SQLITE_CONSTRAINT_UNIQUE',
   'SQLITE_CONSTRAINT_PRIMARYKEY',
 ]);
+/** A delete (or key change) refused because other rows still point at the row. */
+const REFERENCED_CODES = new Set([
+  'ER_ROW_IS_REFERENCED_2',
+  'ER_ROW_IS_REFERENCED',
+  'SQLITE_CONSTRAINT_FOREIGNKEY',
+]);
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -67,6 +73,16 @@ export function isDuplicateError(err: unknown): boolean {
   if (!(err instanceof QueryFailedError)) return false;
   const code = (err.driverError as { code?: string } | undefined)?.code;
   return code !== undefined && DUPLICATE_CODES.has(code);
+}
+
+export function isReferencedError(err: unknown): boolean {
+  if (!(err instanceof QueryFailedError)) return false;
+  const code = (err.driverError as { code?: string } | undefined)?.code;
+  if (code === undefined) return false;
+  // SQLite reports an ON DELETE RESTRICT violation as SQLITE_CONSTRAINT_TRIGGER.
+  if (code === 'SQLITE_CONSTRAINT_TRIGGER')
+    return /FOREIGN KEY constraint failed/.test(err.message);
+  return REFERENCED_CODES.has(code);
 }
 
 function problem(status: number, detail: string, instance: string, errors?: FieldError[]): Problem {
@@ -123,6 +139,16 @@ export function toProblem(
   if (isDuplicateError(err)) {
     return {
       problem: problem(409, 'A resource with these values already exists', instance),
+      unexpected: false,
+    };
+  }
+  if (isReferencedError(err)) {
+    return {
+      problem: problem(
+        409,
+        'The resource is still referenced (for example a customer with orders)',
+        instance,
+      ),
       unexpected: false,
     };
   }

@@ -1,0 +1,9 @@
+import { IsInt, Max, Min } from 'class-validator';
+
+export class SetCartItemDto {
+  /** Units wanted, integer 0..1000; 0 removes the line. */
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  quantity: number;
+}

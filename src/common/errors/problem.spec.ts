@@ -1,0 +1,27 @@
+import { QueryFailedError } from 'typeorm';
+import { toProblem } from './problem';
+
+const dbError = (code: string, message = 'failed') =>
+  new QueryFailedError('DELETE', [], Object.assign(new Error(message), { code }));
+
+describe('toProblem: foreign-key violations', () => {
+  it.each([
+    dbError('ER_ROW_IS_REFERENCED_2'),
+    dbError('ER_ROW_IS_REFERENCED'),
+    dbError('SQLITE_CONSTRAINT_FOREIGNKEY'),
+    dbError('SQLITE_CONSTRAINT_TRIGGER', 'FOREIGN KEY constraint failed'),
+  ])('maps %p to 409', (err) => {
+    const { problem, unexpected } = toProblem(err, '/api/v1/customers/1');
+    expect(unexpected).toBe(false);
+    expect(problem).toMatchObject({
+      status: 409,
+      detail: 'The resource is still referenced (for example a customer with orders)',
+    });
+  });
+
+  it('leaves other trigger failures as internal errors', () => {
+    const { problem, unexpected } = toProblem(dbError('SQLITE_CONSTRAINT_TRIGGER', 'raised'), '/x');
+    expect(problem.status).toBe(500);
+    expect(unexpected).toBe(true);
+  });
+});

@@ -1,0 +1,120 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { TransactionRunner } from './transaction-runner';
+
+function runnerWith(type: string, transaction: jest.Mock) {
+  const shared = { query: jest.fn() };
+  const ds = {
+    options: { type },
+    transaction,
+    manager: {},
+    createQueryRunner: () => shared,
+  } as unknown as DataSource;
+  return new TransactionRunner(ds);
+}
+
+describe('TransactionRunner', () => {
+  it('serialises transactions on better-sqlite3', async () => {
+    const log: string[] = [];
+    const transaction = jest.fn(async (work: (em: EntityManager) => Promise<unknown>) =>
+      work({} as EntityManager),
+    );
+    const runner = runnerWith('better-sqlite3', transaction);
+    const job = (name: string) => async () => {
+      log.push(`start ${name}`);
+      await new Promise((r) => setTimeout(r, 5));
+      log.push(`end ${name}`);
+    };
+    await Promise.all([runner.run(job('a')), runner.run(job('b'))]);
+    expect(log).toEqual(['start a', 'end a', 'start b', 'end b']);
+  });
+
+  it('keeps the chain alive after a failing holder', async () => {
+    const transaction = jest.fn(async (work: (em: EntityManager) => Promise<unknown>) =>
+      work({} as EntityManager),
+    );
+    const runner = runnerWith('better-sqlite3', transaction);
+    const failed = runner.run(async () => Promise.reject(new Error('x')));
+    const ok = runner.run(async () => 'ok');
+    await expect(failed).rejects.toThrow('x');
+    await expect(ok).resolves.toBe('ok');
+  });
+
+  it('runs MySQL transactions concurrently', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const transaction = jest.fn(async (work: (em: EntityManager) => Promise<unknown>) =>
+      work({} as EntityManager),
+    );
+    const runner = runnerWith('mysql', transaction);
+    const job = async () => {
+      peak = Math.max(peak, ++inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+    };
+    await Promise.all([runner.run(job), runner.run(job)]);
+    expect(peak).toBe(2);
+  });
+
+  it('retries deadlocks a bounded number of times, then answers unavailable', async () => {
+    const deadlock = Object.assign(new Error('deadlock'), { code: 'ER_LOCK_DEADLOCK' });
+    const transaction = jest.fn(async () => Promise.reject(deadlock));
+    const runner = runnerWith('mysql', transaction);
+    await expect(runner.run(async () => 1)).rejects.toMatchObject({ code: 'unavailable' });
+    expect(transaction).toHaveBeenCalledTimes(TransactionRunner.ATTEMPTS);
+  });
+
+  it('succeeds when a retry gets through, and does not retry other errors', async () => {
+    const busy = Object.assign(new Error('busy'), { code: 'SQLITE_BUSY' });
+    const transaction = jest
+      .fn()
+      .mockRejectedValueOnce(busy)
+      .mockImplementation(async (work: (em: EntityManager) => Promise<unknown>) =>
+        work({} as EntityManager),
+      );
+    const runner = runnerWith('better-sqlite3', transaction);
+    await expect(runner.run(async () => 'done')).resolves.toBe('done');
+    const other = jest.fn(async () => Promise.reject(new Error('bad')));
+    await expect(runnerWith('mysql', other).run(async () => 1)).rejects.toThrow('bad');
+    expect(other).toHaveBeenCalledTimes(1);
+  });
+
+  describe('on a real SQLite database', () => {
+    let ds: DataSource;
+    let runner: TransactionRunner;
+    beforeEach(async () => {
+      ds = new DataSource({ type: 'better-sqlite3', database: ':memory:' });
+      await ds.initialize();
+      await ds.query('CREATE TABLE t (v TEXT)');
+      runner = new TransactionRunner(ds);
+    });
+    afterEach(async () => ds.destroy());
+
+    it("keeps a statement issued outside out of another request's transaction", async () => {
+      const tx = runner.run(async (em) => {
+        await em.query("INSERT INTO t VALUES ('in-tx')");
+        await new Promise((r) => setTimeout(r, 20));
+        throw new Error('rolled back');
+      });
+      // Issued while the transaction above is open: it must not share its fate.
+      await new Promise((r) => setTimeout(r, 5));
+      const outside = ds.query("INSERT INTO t VALUES ('outside')");
+      await expect(tx).rejects.toThrow('rolled back');
+      await outside;
+      expect(await ds.query('SELECT v FROM t')).toEqual([{ v: 'outside' }]);
+    });
+
+    it("does not let an outside read see another request's uncommitted row", async () => {
+      let seen: unknown;
+      const tx = runner.run(async (em) => {
+        await em.query("INSERT INTO t VALUES ('pending')");
+        await new Promise((r) => setTimeout(r, 20));
+        throw new Error('rolled back');
+      });
+      await new Promise((r) => setTimeout(r, 5));
+      const read = ds.query('SELECT COUNT(*) AS n FROM t').then((rows) => (seen = rows));
+      await expect(tx).rejects.toThrow();
+      await read;
+      expect(seen).toEqual([{ n: 0 }]);
+    });
+  });
+});

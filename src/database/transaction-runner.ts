@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { DomainError } from '../common/errors/domain-error';
+
+/** Lock conflicts worth one more try: the whole transaction is replayed from the start. */
+const RETRYABLE_CODES = new Set([
+  'ER_LOCK_DEADLOCK',
+  'ER_LOCK_WAIT_TIMEOUT',
+  'SQLITE_BUSY',
+  'SQLITE_BUSY_SNAPSHOT',
+]);
+
+export function isRetryableError(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false;
+  const e = err as { code?: unknown; driverError?: { code?: unknown } };
+  const code = e.driverError?.code ?? e.code;
+  return typeof code === 'string' && RETRYABLE_CODES.has(code);
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs multi-row writes in one transaction, retried a bounded number of times on
+ * deadlocks and lock-wait timeouts (then 503).
+ *
+ * better-sqlite3 in TypeORM is ONE connection with one shared query runner: two
+ * overlapping `dataSource.transaction()` calls would interleave their statements in one
+ * SQLite transaction (the second BEGIN even turns into a savepoint). So on SQLite every
+ * transaction here, and every read that must not see another request's uncommitted rows,
+ * goes through an in-process promise-chain mutex. MySQL runs real concurrent transactions.
+ *
+ * Statements issued anywhere else (a guard's lookup, a single-row update) must not slip
+ * into an open transaction either, where a rollback would silently take them along: on
+ * SQLite the runner therefore wraps the shared query runner so that any statement not
+ * issued by the current lock holder (tracked with AsyncLocalStorage) waits for the lock.
+ * Multi-statement writes must use `run()` rather than TypeORM's implicit transactions.
+ */
+@Injectable()
+export class TransactionRunner {
+  static readonly ATTEMPTS = 3;
+  private readonly serialise: boolean;
+  private tail: Promise<unknown> = Promise.resolve();
+  private readonly holder = new AsyncLocalStorage<true>();
+
+  constructor(private readonly dataSource: DataSource) {
+    this.serialise = dataSource.options.type === 'better-sqlite3';
+    if (this.serialise) this.guardSharedQueryRunner();
+  }
+
+  private guardSharedQueryRunner(): void {
+    // The SQLite driver hands out one query runner for the whole data source.
+    const shared: QueryRunner = this.dataSource.createQueryRunner();
+    const query = shared.query.bind(shared) as (...args: unknown[]) => Promise<unknown>;
+    const guarded = (...args: unknown[]) => this.exclusive(() => query(...args));
+    Object.assign(shared, { query: guarded });
+  }
+
+  /** `work` in one transaction; it may run more than once, so it must not have side effects outside `em`. */
+  async run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.exclusive(() => this.dataSource.transaction(work));
+      } catch (err) {
+        if (!isRetryableError(err)) throw err;
+        if (attempt >= TransactionRunner.ATTEMPTS) {
+          throw new DomainError('unavailable', 'The database is busy, try again shortly');
+        }
+        // Jittered backoff so that the transactions that collided do not collide again.
+        await sleep(10 * 2 ** attempt + Math.floor(Math.random() * 20));
+      }
+    }
+  }
+
+  /** Reads without a transaction, but never in the middle of another request's SQLite transaction. */
+  read<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.exclusive(() => work(this.dataSource.manager));
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    // Re-entrant: the holder's own statements run at once.
+    if (!this.serialise || this.holder.getStore()) return fn();
+    const result = this.tail.then(() => this.holder.run(true, fn));
+    // The chain must survive a failed holder, or every later caller would fail too.
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}

@@ -1,0 +1,119 @@
+import { QueryFailedError, EntityManager } from 'typeorm';
+import { TransactionRunner } from '../database/transaction-runner';
+import { IdempotencyKey } from './entities/idempotency-key.entity';
+import { IdempotencyService } from './idempotency.service';
+import { canonicalJson, requestHash } from './request-hash';
+
+const duplicate = () => {
+  const driverError = Object.assign(new Error('dup'), { code: 'ER_DUP_ENTRY' });
+  return new QueryFailedError('INSERT', [], driverError);
+};
+
+function setup(existing: Partial<IdempotencyKey> | null, insertFails = existing !== null) {
+  const em = {
+    insert: jest.fn(async () => {
+      if (insertFails) throw duplicate();
+      return { identifiers: [{ id: 10 }] };
+    }),
+    findOne: jest.fn(async () => existing),
+    update: jest.fn(async () => ({ affected: 1 })),
+    delete: jest.fn(async () => ({ affected: 1 })),
+    create: jest.fn((_e: unknown, v: object) => v),
+  };
+  const runner = {
+    run: (work: (m: EntityManager) => Promise<unknown>) => work(em as unknown as EntityManager),
+    read: (work: (m: EntityManager) => Promise<unknown>) => work(em as unknown as EntityManager),
+  } as unknown as TransactionRunner;
+  return { svc: new IdempotencyService(runner), em };
+}
+
+const req = { accountId: 1, key: 'k', method: 'POST', path: '/orders', body: { items: [1] } };
+const hash = requestHash('POST', '/orders', { items: [1] });
+const future = new Date(Date.now() + 3600_000);
+
+describe('IdempotencyService', () => {
+  it('runs the work once and stores the response with it', async () => {
+    const { svc, em } = setup(null);
+    const work = jest.fn(async () => ({ id: 7 }));
+    const res = await svc.execute(req, 201, work);
+    expect(res).toEqual({ status: 201, body: { id: 7 }, replayed: false });
+    expect(work).toHaveBeenCalledTimes(1);
+    expect(em.update).toHaveBeenCalledWith(
+      IdempotencyKey,
+      { id: 10, status: 'in_progress' },
+      { status: 'done', responseStatus: 201, responseBody: '{"id":7}' },
+    );
+  });
+
+  it('replays a finished request with the same body without running the work', async () => {
+    const { svc } = setup({
+      id: 3,
+      requestHash: hash,
+      status: 'done',
+      responseStatus: 201,
+      responseBody: '{"id":7}',
+      createdAt: new Date(),
+      expiresAt: future,
+    });
+    const work = jest.fn();
+    await expect(svc.execute(req, 201, work)).resolves.toEqual({
+      status: 201,
+      body: { id: 7 },
+      replayed: true,
+    });
+    expect(work).not.toHaveBeenCalled();
+  });
+
+  it('answers 422 (unprocessable) for the same key with another body', async () => {
+    const { svc } = setup({
+      id: 3,
+      requestHash: 'other',
+      status: 'done',
+      createdAt: new Date(),
+      expiresAt: future,
+    });
+    await expect(svc.execute(req, 201, jest.fn())).rejects.toMatchObject({
+      code: 'unprocessable',
+    });
+  });
+
+  it('answers 409 (conflict) while the first request is in progress', async () => {
+    const { svc } = setup({
+      id: 3,
+      requestHash: hash,
+      status: 'in_progress',
+      createdAt: new Date(),
+      expiresAt: future,
+    });
+    await expect(svc.execute(req, 201, jest.fn())).rejects.toMatchObject({ code: 'conflict' });
+  });
+
+  it('deletes its in_progress row when the work fails, and rethrows', async () => {
+    const { svc, em } = setup(null);
+    const boom = new Error('boom');
+    await expect(svc.execute(req, 201, async () => Promise.reject(boom))).rejects.toBe(boom);
+    expect(em.delete).toHaveBeenCalledWith(IdempotencyKey, { id: 10, status: 'in_progress' });
+  });
+
+  it('rolls back when its row was taken over meanwhile', async () => {
+    const { svc, em } = setup(null);
+    em.update.mockResolvedValueOnce({ affected: 0 });
+    await expect(svc.execute(req, 201, async () => ({ id: 1 }))).rejects.toMatchObject({
+      code: 'conflict',
+    });
+  });
+
+  it('runs without storage when no key is given', async () => {
+    const { svc, em } = setup(null);
+    await svc.execute({ ...req, key: undefined }, 201, async () => ({ id: 1 }));
+    expect(em.insert).not.toHaveBeenCalled();
+  });
+
+  it('hashes bodies canonically', () => {
+    expect(canonicalJson({ b: 1, a: [{ d: 2, c: null }] })).toBe('{"a":[{"c":null,"d":2}],"b":1}');
+    expect(requestHash('POST', '/orders', { a: 1, b: 2 })).toBe(
+      requestHash('post', '/orders', { b: 2, a: 1 }),
+    );
+    expect(requestHash('POST', '/orders', {})).not.toBe(requestHash('POST', '/cart/checkout', {}));
+  });
+});

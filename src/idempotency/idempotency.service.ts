@@ -1,0 +1,131 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { conflict, unprocessable } from '../common/errors/domain-error';
+import { isDuplicateError } from '../common/errors/problem';
+import { TransactionRunner } from '../database/transaction-runner';
+import { IdempotencyKey } from './entities/idempotency-key.entity';
+import { requestHash } from './request-hash';
+
+export interface IdempotentRequest {
+  accountId: number;
+  /** The Idempotency-Key header; undefined runs the work once, unprotected. */
+  key: string | undefined;
+  method: string;
+  path: string;
+  body: unknown;
+}
+
+export interface IdempotentResult {
+  status: number;
+  body: unknown;
+  /** true when the body is the stored first response. */
+  replayed: boolean;
+}
+
+type Claim = { kind: 'claimed'; id: number } | { kind: 'replay'; status: number; body: unknown };
+
+/**
+ * Idempotency-Key handling for any POST that creates something:
+ * - the unique insert of an `in_progress` row (UNIQUE(accountId, key)) is the lock: of
+ *   concurrent requests with one key exactly one runs the work;
+ * - the work and the `done` record commit in ONE transaction, so a stored key and the
+ *   created resource exist together or not at all (also across a crash);
+ * - a failed first request deletes its row, so a retry runs again (errors are not stored);
+ * - keys live 24 h; expired rows, and `in_progress` rows abandoned for longer than
+ *   STALE_MS (a crashed process), are taken over.
+ */
+@Injectable()
+export class IdempotencyService {
+  static readonly TTL_MS = 24 * 60 * 60 * 1000;
+  static readonly STALE_MS = 60 * 1000;
+
+  constructor(private readonly runner: TransactionRunner) {}
+
+  async execute<T>(
+    req: IdempotentRequest,
+    successStatus: number,
+    work: (em: EntityManager) => Promise<T>,
+  ): Promise<IdempotentResult> {
+    if (req.key === undefined) {
+      return { status: successStatus, body: await this.runner.run(work), replayed: false };
+    }
+    const hash = requestHash(req.method, req.path, req.body);
+    const claim = await this.claim(req.accountId, req.key, hash);
+    if (claim.kind === 'replay') return { status: claim.status, body: claim.body, replayed: true };
+    try {
+      const body = await this.runner.run(async (em) => {
+        const result = await work(em);
+        const done = await em.update(
+          IdempotencyKey,
+          { id: claim.id, status: 'in_progress' },
+          { status: 'done', responseStatus: successStatus, responseBody: JSON.stringify(result) },
+        );
+        // Our row was taken over as abandoned: roll back rather than create a second resource.
+        if (done.affected !== 1) throw this.inProgress();
+        return result;
+      });
+      return { status: successStatus, body, replayed: false };
+    } catch (err) {
+      try {
+        await this.release(claim.id);
+      } catch {
+        // The database is failing already; the row is taken over once it is STALE_MS old.
+      }
+      throw err;
+    }
+  }
+
+  private async claim(accountId: number, key: string, hash: string): Promise<Claim> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const now = Date.now();
+      try {
+        const id = await this.runner.run(async (em) => {
+          const row = em.create(IdempotencyKey, {
+            accountId,
+            key,
+            requestHash: hash,
+            status: 'in_progress',
+            responseStatus: null,
+            responseBody: null,
+            createdAt: new Date(now),
+            expiresAt: new Date(now + IdempotencyService.TTL_MS),
+          });
+          return (await em.insert(IdempotencyKey, row)).identifiers[0].id as number;
+        });
+        return { kind: 'claimed', id };
+      } catch (err) {
+        if (!isDuplicateError(err)) throw err;
+      }
+      const row = await this.runner.read((em) =>
+        em.findOne(IdempotencyKey, { where: { accountId, key } }),
+      );
+      if (!row) continue; // released by a failed first request meanwhile: try again
+      const abandoned =
+        row.status === 'in_progress' && row.createdAt.getTime() < now - IdempotencyService.STALE_MS;
+      if (row.expiresAt.getTime() <= now || abandoned) {
+        await this.runner.run((em) => em.delete(IdempotencyKey, { id: row.id }));
+        continue;
+      }
+      if (row.requestHash !== hash) {
+        throw unprocessable(
+          'This Idempotency-Key was already used with a different request; use a new key',
+        );
+      }
+      if (row.status === 'in_progress') throw this.inProgress();
+      return {
+        kind: 'replay',
+        status: row.responseStatus ?? 200,
+        body: row.responseBody === null ? null : (JSON.parse(row.responseBody) as unknown),
+      };
+    }
+    throw this.inProgress();
+  }
+
+  private async release(id: number): Promise<void> {
+    await this.runner.run((em) => em.delete(IdempotencyKey, { id, status: 'in_progress' }));
+  }
+
+  private inProgress() {
+    return conflict('A request with this Idempotency-Key is still in progress; retry later');
+  }
+}

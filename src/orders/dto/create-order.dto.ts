@@ -1,0 +1,49 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  IsOptional,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+
+export const MAX_LINES = 50;
+export const MAX_QUANTITY = 1000;
+
+export class OrderLineDto {
+  /** The product to order. */
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
+  productId: number;
+
+  /** Units, integer 1..1000. */
+  @IsInt()
+  @Min(1)
+  @Max(MAX_QUANTITY)
+  quantity: number;
+}
+
+/**
+ * Prices, totals, status and dates are never taken from the client: such fields are
+ * unknown here and refused with 400. Lines naming the same product are merged.
+ */
+export class CreateOrderDto {
+  /** 1..50 lines; lines for the same product are merged (their quantities added). */
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_LINES)
+  @ValidateNested({ each: true })
+  @Type(() => OrderLineDto)
+  items: OrderLineDto[];
+
+  /** Administrators: the customer the order is for (required). Customers: omit, or their own id. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
+  customerId?: number;
+}

@@ -1,0 +1,54 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { formatCents } from '../../common/money/money';
+import { PageDto } from '../../common/pagination/page.dto';
+import { Customer } from '../../customers/entities/customer.entity';
+import { ORDER_STATUSES, Order, OrderStatus } from '../entities/order.entity';
+import { OrderItem } from '../entities/order-item.entity';
+
+export class OrderCustomerDto {
+  @ApiProperty({ example: 1 }) id: number;
+  @ApiProperty({ example: 'Ada Lovelace' }) name: string;
+  @ApiProperty({ example: 'ada@example.com' }) email: string;
+}
+
+export class OrderItemResponseDto {
+  @ApiProperty({ example: 7 }) productId: number;
+  /** The product's name when the order was placed. */
+  @ApiProperty({ example: 'Espresso beans 1 kg' }) name: string;
+  /** The product's price when the order was placed. */
+  @ApiProperty({ example: '19.99', pattern: '^\\d+\\.\\d{2}$' }) unitPrice: string;
+  @ApiProperty({ example: 2 }) quantity: number;
+  @ApiProperty({ example: '39.98', pattern: '^\\d+\\.\\d{2}$' }) lineTotal: string;
+
+  static from(i: OrderItem): OrderItemResponseDto {
+    return {
+      productId: i.productId,
+      name: i.name,
+      unitPrice: formatCents(i.unitPriceCents),
+      quantity: i.quantity,
+      lineTotal: formatCents(i.lineTotalCents),
+    };
+  }
+}
+
+export class OrderResponseDto {
+  @ApiProperty({ example: 1 }) id: number;
+  @ApiProperty() orderDate: Date;
+  @ApiProperty({ enum: ORDER_STATUSES, example: 'pending' }) status: OrderStatus;
+  @ApiProperty({ type: OrderCustomerDto }) customer: OrderCustomerDto;
+  @ApiProperty({ type: [OrderItemResponseDto] }) items: OrderItemResponseDto[];
+  @ApiProperty({ example: '39.98', pattern: '^\\d+\\.\\d{2}$' }) total: string;
+
+  static from(o: Order, customer: Customer, items: OrderItem[]): OrderResponseDto {
+    return {
+      id: o.id,
+      orderDate: o.orderDate,
+      status: o.status,
+      customer: { id: customer.id, name: customer.name, email: customer.email },
+      items: items.map((i) => OrderItemResponseDto.from(i)),
+      total: formatCents(o.totalCents),
+    };
+  }
+}
+
+export class OrderPageDto extends PageDto(OrderResponseDto, 'OrderPageDto') {}

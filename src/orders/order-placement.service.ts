@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, In } from 'typeorm';
+import { conflict, unprocessable } from '../common/errors/domain-error';
+import { Customer } from '../customers/entities/customer.entity';
+import { Product } from '../products/entities/product.entity';
+import { OrderResponseDto } from './dto/order-response.dto';
+import { OrderItem } from './entities/order-item.entity';
+import { Order } from './entities/order.entity';
+import { lineTotalCents, mergeLines, OrderLine } from './order-rules';
+
+/**
+ * Places an order inside a transaction the caller owns (POST /orders and the cart
+ * checkout share this code). Any error leaves the caller's transaction to roll back.
+ */
+@Injectable()
+export class OrderPlacementService {
+  async place(
+    em: EntityManager,
+    customerId: number,
+    lines: readonly OrderLine[],
+  ): Promise<OrderResponseDto> {
+    const merged = mergeLines(lines);
+    const customer = await em.findOne(Customer, { where: { id: customerId } });
+    if (!customer) throw unprocessable(`Customer ${customerId} does not exist`);
+
+    const ids = merged.map((l) => l.productId);
+    // Soft-deleted products are excluded by default: they can no longer be ordered.
+    const products = await em.find(Product, { where: { id: In(ids) } });
+    const byId = new Map(products.map((p) => [p.id, p]));
+    const missing = ids.filter((id) => !byId.has(id));
+    if (missing.length > 0) {
+      throw unprocessable(
+        `Product${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found`,
+        missing.map((id) => ({ field: 'items', message: `product ${id} does not exist` })),
+      );
+    }
+
+    // Conditional decrement, in ascending productId order: the row lock plus `stock >= :q`
+    // means stock never goes below zero, however many orders race for the last units.
+    for (const line of merged) {
+      const res = await em
+        .createQueryBuilder()
+        .update(Product)
+        .set({ stock: () => 'stock - :q' })
+        .where('id = :id AND stock >= :q AND deletedAt IS NULL', {
+          id: line.productId,
+          q: line.quantity,
+        })
+        .execute();
+      if (res.affected !== 1) {
+        const product = byId.get(line.productId) as Product;
+        throw conflict(
+          `Insufficient stock for product ${product.id} ("${product.name}"): ${line.quantity} requested`,
+        );
+      }
+    }
+
+    const items = merged.map((line) => {
+      const product = byId.get(line.productId) as Product;
+      return em.create(OrderItem, {
+        productId: product.id,
+        name: product.name,
+        unitPriceCents: product.priceCents,
+        quantity: line.quantity,
+        lineTotalCents: lineTotalCents(product.priceCents, line.quantity),
+      });
+    });
+    const order = await em.save(
+      em.create(Order, {
+        customerId,
+        status: 'pending',
+        totalCents: items.reduce((sum, i) => sum + i.lineTotalCents, 0),
+        orderDate: new Date(),
+      }),
+    );
+    for (const item of items) item.orderId = order.id;
+    await em.insert(OrderItem, items);
+    return OrderResponseDto.from(order, customer, items);
+  }
+}

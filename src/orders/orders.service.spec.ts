@@ -1,0 +1,246 @@
+import { EntityManager } from 'typeorm';
+import { AuthUser } from '../common/decorators/current-user.decorator';
+import { DomainError } from '../common/errors/domain-error';
+import { TransactionRunner } from '../database/transaction-runner';
+import { IdempotencyService } from '../idempotency/idempotency.service';
+import { OrderStatus } from './entities/order.entity';
+import { OrderPlacementService } from './order-placement.service';
+import { canTransition, mergeLines, TRANSITIONS } from './order-rules';
+import { OrdersService } from './orders.service';
+
+interface FakeProduct {
+  id: number;
+  name: string;
+  priceCents: number;
+  stock: number;
+}
+
+/** An EntityManager double: products in memory, conditional stock updates honoured. */
+function fakeManager(products: FakeProduct[], opts: { orderStatus?: OrderStatus } = {}) {
+  const updates: { table: string; params: Record<string, number> }[] = [];
+  const inserted: unknown[] = [];
+  const order = { id: 77, customerId: 5, status: opts.orderStatus ?? 'pending', totalCents: 0 };
+  const chain = (table: string) => {
+    let params: Record<string, number> = {};
+    const qb = {
+      update: () => qb,
+      set: () => qb,
+      where: (_w: unknown, p?: Record<string, number>) => {
+        params = p ?? {};
+        return qb;
+      },
+      execute: async () => {
+        updates.push({ table, params });
+        if (table === 'Product' && params.q !== undefined && 'id' in params) {
+          const p = products.find((x) => x.id === params.id);
+          if (!p || p.stock < params.q) return { affected: 0 };
+          p.stock -= params.q;
+          return { affected: 1 };
+        }
+        return { affected: 1 };
+      },
+    };
+    return qb;
+  };
+  let lastTable = '';
+  const em = {
+    findOne: jest.fn(async (entity: { name: string }) => {
+      if (entity.name === 'Customer') return { id: 5, name: 'Ada', email: 'ada@example.com' };
+      if (entity.name === 'Order')
+        return { ...order, customer: { id: 5, name: 'Ada', email: 'a' } };
+      return null;
+    }),
+    findOneOrFail: jest.fn(async () => ({
+      ...order,
+      customer: { id: 5, name: 'Ada', email: 'a' },
+    })),
+    find: jest.fn(async (entity: { name: string }): Promise<unknown[]> =>
+      entity.name === 'Product' ? products : [],
+    ),
+    create: jest.fn((_e: unknown, v: object) => ({ ...v })),
+    save: jest.fn(async (v: object) => ({ id: 77, ...v })),
+    insert: jest.fn(async (_e: unknown, rows: unknown) => {
+      inserted.push(rows);
+      return { identifiers: [{ id: 1 }] };
+    }),
+    createQueryBuilder: jest.fn((): unknown => {
+      const qb = {
+        update: (entity: { name: string }) => {
+          lastTable = entity.name;
+          return chain(lastTable);
+        },
+      };
+      return qb;
+    }),
+  };
+  return { em: em as unknown as EntityManager, updates, inserted, raw: em };
+}
+
+const customer: AuthUser = { id: 1, role: 'customer', customerId: 5, sessionId: 's' };
+const admin: AuthUser = { id: 2, role: 'admin', customerId: null, sessionId: 's' };
+
+describe('OrderPlacementService', () => {
+  const placement = new OrderPlacementService();
+
+  it('sums exactly in integer cents (3 x 0.10 = 0.30)', async () => {
+    const { em } = fakeManager([{ id: 1, name: 'Dime', priceCents: 10, stock: 5 }]);
+    const order = await placement.place(em, 5, [{ productId: 1, quantity: 3 }]);
+    expect(order.items[0]).toMatchObject({ unitPrice: '0.10', lineTotal: '0.30' });
+    expect(order.total).toBe('0.30');
+  });
+
+  it('snapshots name and price and merges duplicate lines', async () => {
+    const { em, inserted } = fakeManager([
+      { id: 2, name: 'Tea', priceCents: 415, stock: 10 },
+      { id: 1, name: 'Dime', priceCents: 10, stock: 10 },
+    ]);
+    const order = await placement.place(em, 5, [
+      { productId: 2, quantity: 1 },
+      { productId: 1, quantity: 1 },
+      { productId: 2, quantity: 1 },
+    ]);
+    expect(order.items.map((i) => [i.productId, i.quantity, i.lineTotal])).toEqual([
+      [1, 1, '0.10'],
+      [2, 2, '8.30'],
+    ]);
+    expect(order.total).toBe('8.40');
+    expect(inserted[0]).toEqual([
+      expect.objectContaining({ productId: 1, name: 'Dime', unitPriceCents: 10, orderId: 77 }),
+      expect.objectContaining({ productId: 2, name: 'Tea', unitPriceCents: 415, orderId: 77 }),
+    ]);
+  });
+
+  it('throws a conflict naming the product short of stock', async () => {
+    const { em, inserted } = fakeManager([
+      { id: 1, name: 'Plenty', priceCents: 100, stock: 10 },
+      { id: 2, name: 'Scarce', priceCents: 100, stock: 1 },
+    ]);
+    const err = await placement
+      .place(em, 5, [
+        { productId: 1, quantity: 1 },
+        { productId: 2, quantity: 2 },
+      ])
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DomainError);
+    expect(err).toMatchObject({ code: 'conflict' });
+    expect((err as Error).message).toContain('Scarce');
+    expect(inserted).toEqual([]);
+  });
+
+  it('takes stock in ascending productId order', async () => {
+    const { em, updates } = fakeManager([
+      { id: 3, name: 'C', priceCents: 1, stock: 5 },
+      { id: 1, name: 'A', priceCents: 1, stock: 5 },
+    ]);
+    await placement.place(em, 5, [
+      { productId: 3, quantity: 1 },
+      { productId: 1, quantity: 1 },
+    ]);
+    expect(updates.filter((u) => u.table === 'Product').map((u) => u.params.id)).toEqual([1, 3]);
+  });
+
+  it('refuses unknown products with 422 naming them', async () => {
+    const { em } = fakeManager([{ id: 1, name: 'A', priceCents: 1, stock: 5 }]);
+    await expect(placement.place(em, 5, [{ productId: 9, quantity: 1 }])).rejects.toMatchObject({
+      code: 'unprocessable',
+      message: expect.stringContaining('9'),
+    });
+  });
+});
+
+describe('order rules', () => {
+  it('merges lines and refuses a merged quantity above 1000', () => {
+    expect(
+      mergeLines([
+        { productId: 2, quantity: 1 },
+        { productId: 1, quantity: 4 },
+        { productId: 2, quantity: 5 },
+      ]),
+    ).toEqual([
+      { productId: 1, quantity: 4 },
+      { productId: 2, quantity: 6 },
+    ]);
+    expect(() =>
+      mergeLines([
+        { productId: 1, quantity: 600 },
+        { productId: 1, quantity: 401 },
+      ]),
+    ).toThrow(DomainError);
+  });
+
+  const all: OrderStatus[] = ['pending', 'paid', 'shipped', 'delivered', 'cancelled'];
+  const allowed = new Set([
+    'pending>paid',
+    'pending>cancelled',
+    'paid>shipped',
+    'paid>cancelled',
+    'shipped>delivered',
+  ]);
+  it.each(all.flatMap((from) => all.map((to) => [from, to] as const)))(
+    'transition %s -> %s follows the table',
+    (from, to) => {
+      expect(canTransition(from, to)).toBe(allowed.has(`${from}>${to}`));
+    },
+  );
+
+  it('has no way out of delivered or cancelled', () => {
+    expect(TRANSITIONS.delivered).toEqual([]);
+    expect(TRANSITIONS.cancelled).toEqual([]);
+  });
+});
+
+describe('OrdersService', () => {
+  const runnerFor = (em: EntityManager) =>
+    ({
+      run: (work: (m: EntityManager) => Promise<unknown>) => work(em),
+      read: (work: (m: EntityManager) => Promise<unknown>) => work(em),
+    }) as unknown as TransactionRunner;
+  const build = (em: EntityManager) => {
+    const idempotency = { execute: jest.fn() } as unknown as IdempotencyService;
+    return new OrdersService(runnerFor(em), new OrderPlacementService(), idempotency);
+  };
+
+  it('refuses a customer ordering for someone else (403) and an admin without customerId (400)', async () => {
+    const { em } = fakeManager([]);
+    const svc = build(em);
+    await expect(
+      svc.create(customer, { items: [{ productId: 1, quantity: 1 }], customerId: 6 }, undefined),
+    ).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(
+      svc.create(admin, { items: [{ productId: 1, quantity: 1 }] }, undefined),
+    ).rejects.toMatchObject({ code: 'invalid' });
+  });
+
+  it.each([
+    ['pending', 'shipped'],
+    ['paid', 'paid'],
+    ['delivered', 'cancelled'],
+    ['cancelled', 'pending'],
+  ] as [OrderStatus, OrderStatus][])('refuses %s -> %s with a conflict', async (from, to) => {
+    const { em } = fakeManager([], { orderStatus: from });
+    await expect(build(em).changeStatus(77, to)).rejects.toMatchObject({ code: 'conflict' });
+  });
+
+  it('cancels with a conditional update and puts the stock back', async () => {
+    const { em, raw, updates } = fakeManager([], { orderStatus: 'pending' });
+    raw.find.mockImplementation(async (entity: { name: string }) =>
+      entity.name === 'OrderItem' ? [{ orderId: 77, productId: 4, quantity: 3 }] : [],
+    );
+    await build(em).cancel(customer, 77);
+    expect(updates.map((u) => u.table)).toEqual(['Order', 'Product']);
+    expect(updates[1].params).toEqual({ id: 4, q: 3 });
+  });
+
+  it('refuses a customer cancelling a paid order, and hides another customer order', async () => {
+    const { em, raw } = fakeManager([], { orderStatus: 'paid' });
+    raw.createQueryBuilder.mockImplementation(() => ({
+      update: () => ({
+        set: () => ({ where: () => ({ execute: async () => ({ affected: 0 }) }) }),
+      }),
+    }));
+    await expect(build(em).cancel(customer, 77)).rejects.toMatchObject({ code: 'conflict' });
+    await expect(build(em).cancel({ ...customer, customerId: 6 }, 77)).rejects.toMatchObject({
+      code: 'not_found',
+    });
+  });
+});
