@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { AccountsModule } from './accounts/accounts.module';
 import { AuthModule } from './auth/auth.module';
 import { AppCacheModule } from './common/cache/app-cache.module';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { ProblemFilter } from './common/filters/problem.filter';
 import { AppConfigModule } from './config/config.module';
 import { CustomersModule } from './customers/customers.module';
@@ -16,6 +17,8 @@ import { ProductsModule } from './products/products.module';
     DatabaseModule,
     AppCacheModule,
     AuthModule,
+    // After AuthModule: the rate-limit guard must run after the JWT guard (see RateLimitModule).
+    RateLimitModule,
     CustomersModule,
     AccountsModule,
     ProductsModule,
