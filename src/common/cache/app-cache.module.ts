@@ -4,12 +4,12 @@ import { ConfigType } from '@nestjs/config';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import type Redis from 'ioredis';
 import Keyv from 'keyv';
-import { LRUCache } from 'lru-cache';
 import { cacheConfig } from '../../config/cache.config';
 import { RedisCircuit } from '../redis/redis-circuit';
 import { REDIS_CLIENT, RedisModule } from '../redis/redis.module';
 import { CacheVersionService } from './cache-version.service';
 import { HttpCacheInterceptor } from './http-cache.interceptor';
+import { MemoryKeyvStore } from './memory-keyv-store';
 import { RedisKeyvStore } from './redis-keyv-store';
 
 /**
@@ -31,7 +31,7 @@ import { RedisKeyvStore } from './redis-keyv-store';
       ) => {
         const store = redis
           ? new RedisKeyvStore(redis, circuit)
-          : new LRUCache<string, object>({ max: 50_000 });
+          : new MemoryKeyvStore(50_000);
         return {
           stores: [new Keyv({ store, namespace: 'sf', useKeyPrefix: false })],
           ttl: config.ttlSeconds * 1000,
