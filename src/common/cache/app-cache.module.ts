@@ -29,9 +29,7 @@ import { RedisKeyvStore } from './redis-keyv-store';
         redis: Redis | null,
         circuit: RedisCircuit,
       ) => {
-        const store = redis
-          ? new RedisKeyvStore(redis, circuit)
-          : new MemoryKeyvStore(50_000);
+        const store = redis ? new RedisKeyvStore(redis, circuit) : new MemoryKeyvStore(50_000);
         return {
           stores: [new Keyv({ store, namespace: 'sf', useKeyPrefix: false })],
           ttl: config.ttlSeconds * 1000,

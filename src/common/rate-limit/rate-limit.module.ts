@@ -56,7 +56,8 @@ export function loginTracker(request: FastifyRequest): string {
             limit: auth.loginThrottleLimit,
             ttl: auth.loginThrottleTtlSeconds * 1000,
             getTracker: (req) => loginTracker(req as FastifyRequest),
-            skipIf: (context) => Reflect.getMetadata(LOGIN_THROTTLE_KEY, context.getHandler()) !== true,
+            skipIf: (context) =>
+              Reflect.getMetadata(LOGIN_THROTTLE_KEY, context.getHandler()) !== true,
           },
         ],
       }),

@@ -16,7 +16,6 @@ export class RedisCircuit {
   private readonly logger = new Logger('Redis');
   private degraded = false;
   private retryAt = 0;
-  private readonly recoveryListeners: Array<() => void> = [];
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -43,11 +42,6 @@ export class RedisCircuit {
     if (!this.degraded) return;
     this.degraded = false;
     this.logger.log('Redis is back: cache and shared rate limits resumed');
-    for (const listener of this.recoveryListeners) listener();
-  }
-
-  onRecovery(listener: () => void): void {
-    this.recoveryListeners.push(listener);
   }
 
   /**
