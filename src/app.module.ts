@@ -17,7 +17,6 @@ import { ProductsModule } from './products/products.module';
     DatabaseModule,
     AppCacheModule,
     AuthModule,
-    // After AuthModule: the rate-limit guard must run after the JWT guard (see RateLimitModule).
     RateLimitModule,
     CustomersModule,
     AccountsModule,

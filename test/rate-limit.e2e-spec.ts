@@ -66,6 +66,12 @@ describe('Rate limit (e2e)', () => {
       );
     });
 
+    it('counts refused (403) requests too: the role check runs after the limit', async () => {
+      const refused = await http.post('/products', { name: 'X', price: '1.00' }, { token: alice });
+      expectProblem(refused, 403);
+      expectLimitHeaders(refused, 3, 2);
+    });
+
     it('leaves health alone', async () => {
       for (let i = 0; i < 5; i++) {
         const res = await http.get('/health');

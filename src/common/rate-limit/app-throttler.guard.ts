@@ -11,8 +11,8 @@ const shown = new WeakMap<object, number>();
  * library would name a second throttler's headers `X-RateLimit-Limit-login` and
  * `Retry-After-login`), and a 429 always carries a plain Retry-After.
  *
- * Registered after the JWT guard (RateLimitModule is imported after AuthModule), so
- * request.user is set and the tracker can be the account.
+ * Registered right after the JWT guard (see AuthModule), so request.user is set and the
+ * tracker can be the account.
  */
 @Injectable()
 export class AppThrottlerGuard extends ThrottlerGuard {

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { FastifyRequest } from 'fastify';
 import type Redis from 'ioredis';
@@ -8,7 +7,6 @@ import { authConfig } from '../../config/auth.config';
 import { cacheConfig } from '../../config/cache.config';
 import { RedisCircuit } from '../redis/redis-circuit';
 import { REDIS_CLIENT } from '../redis/redis.module';
-import { AppThrottlerGuard } from './app-throttler.guard';
 import { LOGIN_THROTTLE_KEY } from './login-throttle.decorator';
 import { MemoryThrottlerStorage } from './memory-throttler.storage';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
@@ -30,8 +28,9 @@ export function loginTracker(request: FastifyRequest): string {
  * with @SkipThrottle, docs are not Nest routes), and `login` on routes marked
  * @LoginThrottle(). Counters live in Redis when REDIS_URL is set, else in memory.
  *
- * Import this module AFTER AuthModule: global guards run in registration order, and the
- * tracker needs the user the JWT guard sets.
+ * The guard itself (AppThrottlerGuard) is registered in AuthModule, between the JWT guard
+ * and the role guard: global guards run in registration order, and the tracker needs the
+ * user the JWT guard sets.
  */
 @Module({
   imports: [
@@ -63,6 +62,5 @@ export function loginTracker(request: FastifyRequest): string {
       }),
     }),
   ],
-  providers: [{ provide: APP_GUARD, useClass: AppThrottlerGuard }],
 })
 export class RateLimitModule {}
