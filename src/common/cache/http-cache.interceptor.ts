@@ -21,15 +21,17 @@ interface CachedResponse {
   body: unknown;
 }
 
-/** Sorted parameters, so `?b=1&a=2` and `?a=2&b=1` share one entry. */
+/**
+ * Parameters sorted by name, so `?b=1&a=2` and `?a=2&b=1` share one entry. The sort is
+ * stable: repeated parameters keep their order, which a handler may give meaning to.
+ */
 export function normalisedQuery(url: string): string {
   const q = url.indexOf('?');
   if (q < 0) return '';
   const params = [...new URLSearchParams(url.slice(q + 1)).entries()];
-  params.sort(([ka, va], [kb, vb]) => (ka === kb ? cmp(va, vb) : cmp(ka, kb)));
+  params.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return new URLSearchParams(params).toString();
 }
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * The response cache (GET only) and the write side of its invalidation.
