@@ -93,6 +93,16 @@ describe('Response cache (e2e)', () => {
     expect(added.body.meta.total).toBe(1);
   });
 
+  it('is not invalidated by a HEAD request', async () => {
+    const { id } = await createProduct('Head only');
+    await http.get(`/products/${id}`, { token: customer });
+    const head = await http.request('HEAD', `/products/${id}`, { token: customer });
+    expect(head.status).toBe(200);
+    expect((await http.get(`/products/${id}`, { token: customer })).headers.get('x-cache')).toBe(
+      'HIT',
+    );
+  });
+
   it('does not cache errors', async () => {
     const first = await http.get('/products/999999', { token: customer });
     const second = await http.get('/products/999999', { token: customer });

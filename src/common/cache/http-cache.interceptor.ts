@@ -17,6 +17,8 @@ import {
 } from '../decorators/cache-policy.decorator';
 import { CacheVersionService } from './cache-version.service';
 
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
 interface CachedResponse {
   body: unknown;
 }
@@ -42,7 +44,7 @@ export function normalisedQuery(url: string): string {
  * shared entry is still only served to an authenticated caller; a per-user route with no
  * caller is not cached at all.
  *
- * Other methods: a successful write bumps the route's families, so a feature whose
+ * POST, PUT, PATCH, DELETE: a successful write bumps the route's families, so a feature whose
  * service forgets to bump is still fresh for writes made over HTTP.
  */
 @Injectable()
@@ -66,7 +68,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
       ]) ?? 'per-user';
     const families = this.familiesOf(context);
 
-    if (request.method !== 'GET') {
+    if (WRITE_METHODS.has(request.method)) {
       if (families.length === 0) return next.handle();
       return next.handle().pipe(
         mergeMap(async (body: unknown) => {
@@ -75,6 +77,8 @@ export class HttpCacheInterceptor implements NestInterceptor {
         }),
       );
     }
+    // HEAD and OPTIONS neither read from nor invalidate the cache.
+    if (request.method !== 'GET') return next.handle();
     if (policy === 'none' || this.config.ttlSeconds <= 0) return next.handle();
     const userId = request.user?.id;
     if (policy === 'per-user' && userId === undefined) return next.handle();
