@@ -6,10 +6,7 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }],
     // content-disposition (used by @fastify/static for Swagger UI) ships ESM only.
-    '^.+/node_modules/content-disposition/.+\\.js$': [
-      'ts-jest',
-      { tsconfig: 'test/tsconfig.json' },
-    ],
+    '^.+/node_modules/content-disposition/.+\\.js$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }],
   },
   transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   testEnvironment: 'node',
