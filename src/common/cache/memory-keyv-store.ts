@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 
 /**
- * The in-memory Keyv store: an LRU bounded to `max` entries. An adapter rather than the
+ * The in-memory Keyv store: an LRU bounded to `max` entries and about `maxBytes`. An adapter rather than the
  * LRUCache itself, because Keyv calls `set(key, value, ttlMs)` and LRUCache's third
  * argument is an options object (given a number it throws, and Keyv swallows the error:
  * nothing would ever be cached).
@@ -10,8 +10,13 @@ export class MemoryKeyvStore {
   namespace?: string;
   private readonly lru: LRUCache<string, string>;
 
-  constructor(max = 50_000) {
-    this.lru = new LRUCache<string, string>({ max });
+  constructor(max = 50_000, maxBytes = 64 * 1024 * 1024) {
+    // Bounded by count and by size: 50,000 large list pages would otherwise be gigabytes.
+    this.lru = new LRUCache<string, string>({
+      max,
+      maxSize: maxBytes,
+      sizeCalculation: (value, key) => value.length + key.length,
+    });
   }
 
   get(key: string): Promise<string | undefined> {
