@@ -4,6 +4,7 @@ import { AccountsModule } from './accounts/accounts.module';
 import { AuthModule } from './auth/auth.module';
 import { CartModule } from './cart/cart.module';
 import { AppCacheModule } from './common/cache/app-cache.module';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { ProblemFilter } from './common/filters/problem.filter';
 import { AppConfigModule } from './config/config.module';
 import { CustomersModule } from './customers/customers.module';
@@ -19,6 +20,7 @@ import { ProductsModule } from './products/products.module';
     DatabaseModule,
     AppCacheModule,
     AuthModule,
+    RateLimitModule,
     CustomersModule,
     AccountsModule,
     ProductsModule,

@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ProblemDto } from './common/openapi/api-problems.decorator';
+import { addRateLimitAndCacheHeaders } from './common/openapi/rate-limit-headers';
 
 /** Built once; main.ts serves it and scripts/export-openapi.ts writes swagger.yaml. */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
@@ -14,8 +15,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addServer('/', 'This server')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  return SwaggerModule.createDocument(app, config, {
+  const document = SwaggerModule.createDocument(app, config, {
     extraModels: [ProblemDto],
     operationIdFactory: (_controllerKey, methodKey) => methodKey,
   });
+  return addRateLimitAndCacheHeaders(document);
 }

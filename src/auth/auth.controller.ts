@@ -1,9 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccountResponseDto } from '../accounts/dto/account-response.dto';
+import { CacheFamilies } from '../common/decorators/cache-policy.decorator';
 import { AuthUser, CurrentUser } from '../common/decorators/current-user.decorator';
 import { Public } from '../common/decorators/public.decorator';
 import { ApiProblems } from '../common/openapi/api-problems.decorator';
+import { LoginThrottle } from '../common/rate-limit/login-throttle.decorator';
 import { AuthService } from './auth.service';
 import { LoginDto } from './dto/login.dto';
 import { RefreshDto } from './dto/refresh.dto';
@@ -16,6 +18,7 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Public()
+  @LoginThrottle()
   @Post('login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in with username and password', operationId: 'login' })
@@ -49,6 +52,8 @@ export class AuthController {
   }
 
   @Get('me')
+  // Per-user (the default policy); fresh after any account or customer write.
+  @CacheFamilies('accounts', 'customers')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'The signed-in account, with its customer', operationId: 'me' })
   @ApiProblems(401)

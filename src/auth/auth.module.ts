@@ -6,6 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { createSecretKey } from 'node:crypto';
 import { AccountsModule } from '../accounts/accounts.module';
 import { Account } from '../accounts/entities/account.entity';
+import { AppThrottlerGuard } from '../common/rate-limit/app-throttler.guard';
 import { authConfig } from '../config/auth.config';
 import { AdminBootstrapService } from './admin-bootstrap.service';
 import { AuthController } from './auth.controller';
@@ -34,8 +35,11 @@ import { TokenService } from './token.service';
     AuthService,
     TokenService,
     AdminBootstrapService,
-    // Order matters: authentication first, then the role check.
+    // Order matters (global guards run in registration order): authentication first, so the
+    // rate limit can count per account (ThrottlerModule is set up in RateLimitModule), then
+    // the role check, so refused attempts are counted too.
     { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: AppThrottlerGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
   exports: [TokenService],

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CacheFamilies, SharedCache } from '../common/decorators/cache-policy.decorator';
 import { Roles } from '../common/decorators/roles.decorator';
 import { ApiProblems } from '../common/openapi/api-problems.decorator';
 import { IdPipe } from '../common/pipes/id.pipe';
@@ -12,11 +13,13 @@ import { ProductsService } from './products.service';
 @ApiTags('products')
 @ApiBearerAuth()
 @ApiProblems(401, 429, 503)
+@CacheFamilies('products')
 @Controller('products')
 export class ProductsController {
   constructor(private readonly products: ProductsService) {}
 
   @Get()
+  @SharedCache()
   @ApiOperation({
     summary: 'List products (paginated, filtered, sorted)',
     operationId: 'listProducts',
@@ -27,6 +30,7 @@ export class ProductsController {
   }
 
   @Get(':id')
+  @SharedCache()
   @ApiOperation({ summary: 'Get a product', operationId: 'getProduct' })
   @ApiProblems(400, 404)
   get(@Param('id', IdPipe) id: number): Promise<ProductResponseDto> {

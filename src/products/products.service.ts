@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { CacheVersionService } from '../common/cache/cache-version.service';
 import { conflict, invalid, notFound } from '../common/errors/domain-error';
 import { isDuplicateError } from '../common/errors/problem';
 import { LIKE_ESCAPE, likeContains } from '../common/like';
@@ -20,9 +21,17 @@ const SORT_COLUMNS: Record<ProductSort, [string, 'ASC' | 'DESC']> = {
   '-createdAt': ['p.createdAt', 'DESC'],
 };
 
+/**
+ * Every write bumps the 'products' cache version after it is stored, so no cached product
+ * read survives it (on every instance). Anything else that changes products (orders
+ * change stock) must bump 'products' too.
+ */
 @Injectable()
 export class ProductsService {
-  constructor(@InjectRepository(Product) private readonly products: Repository<Product>) {}
+  constructor(
+    @InjectRepository(Product) private readonly products: Repository<Product>,
+    private readonly cacheVersions: CacheVersionService,
+  ) {}
 
   async list(q: ProductQueryDto): Promise<Page<ProductResponseDto>> {
     if (q.minPrice !== undefined && q.maxPrice !== undefined && q.minPrice > q.maxPrice) {
@@ -62,7 +71,9 @@ export class ProductsService {
       sku: dto.sku ?? null,
       stock: dto.stock ?? 0,
     });
-    return ProductResponseDto.from(await this.save(product));
+    const saved = await this.save(product);
+    await this.cacheVersions.bump('products');
+    return ProductResponseDto.from(saved);
   }
 
   async update(id: number, dto: UpdateProductDto): Promise<ProductResponseDto> {
@@ -72,13 +83,16 @@ export class ProductsService {
     if (dto.description !== undefined) product.description = dto.description;
     if (dto.sku !== undefined) product.sku = dto.sku;
     if (dto.stock !== undefined) product.stock = dto.stock;
-    return ProductResponseDto.from(await this.save(product));
+    const saved = await this.save(product);
+    await this.cacheVersions.bump('products');
+    return ProductResponseDto.from(saved);
   }
 
   /** Soft delete: existing orders keep their snapshot; the SKU is freed for reuse. */
   async remove(id: number): Promise<void> {
     const product = await this.find(id);
     await this.products.update({ id: product.id }, { sku: null, deletedAt: new Date() });
+    await this.cacheVersions.bump('products');
   }
 
   private async find(id: number): Promise<Product> {

@@ -1,25 +1,35 @@
-import KeyvRedis from '@keyv/redis';
 import { CacheModule } from '@nestjs/cache-manager';
 import { Global, Module } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import type Redis from 'ioredis';
 import Keyv from 'keyv';
-import { LRUCache } from 'lru-cache';
 import { cacheConfig } from '../../config/cache.config';
+import { RedisCircuit } from '../redis/redis-circuit';
+import { REDIS_CLIENT, RedisModule } from '../redis/redis.module';
+import { CacheVersionService } from './cache-version.service';
+import { HttpCacheInterceptor } from './http-cache.interceptor';
+import { MemoryKeyvStore } from './memory-keyv-store';
+import { RedisKeyvStore } from './redis-keyv-store';
 
 /**
  * cache-manager over Redis when REDIS_URL is set (shared by every instance), otherwise
- * a bounded in-memory LRU.
+ * a bounded in-memory LRU. The Redis store uses the shared ioredis client, whose
+ * commands give up within 100 ms (see RedisModule), so a Redis outage is a cache miss.
  */
 @Global()
 @Module({
   imports: [
+    RedisModule,
     CacheModule.registerAsync({
       isGlobal: true,
-      inject: [cacheConfig.KEY],
-      useFactory: (config: ConfigType<typeof cacheConfig>) => {
-        const store = config.redisUrl
-          ? new KeyvRedis(config.redisUrl)
-          : new LRUCache<string, object>({ max: 50_000 });
+      inject: [cacheConfig.KEY, REDIS_CLIENT, RedisCircuit],
+      useFactory: (
+        config: ConfigType<typeof cacheConfig>,
+        redis: Redis | null,
+        circuit: RedisCircuit,
+      ) => {
+        const store = redis ? new RedisKeyvStore(redis, circuit) : new MemoryKeyvStore(50_000);
         return {
           stores: [new Keyv({ store, namespace: 'sf', useKeyPrefix: false })],
           ttl: config.ttlSeconds * 1000,
@@ -27,5 +37,7 @@ import { cacheConfig } from '../../config/cache.config';
       },
     }),
   ],
+  providers: [CacheVersionService, { provide: APP_INTERCEPTOR, useClass: HttpCacheInterceptor }],
+  exports: [CacheVersionService],
 })
 export class AppCacheModule {}

@@ -1,0 +1,66 @@
+import { Module } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { FastifyRequest } from 'fastify';
+import type Redis from 'ioredis';
+import { authConfig } from '../../config/auth.config';
+import { cacheConfig } from '../../config/cache.config';
+import { RedisCircuit } from '../redis/redis-circuit';
+import { REDIS_CLIENT } from '../redis/redis.module';
+import { LOGIN_THROTTLE_KEY } from './login-throttle.decorator';
+import { MemoryThrottlerStorage } from './memory-throttler.storage';
+import { RedisThrottlerStorage } from './redis-throttler.storage';
+
+/** The account when the JWT guard found one, otherwise the address (TRUST_PROXY-aware). */
+export function clientTracker(request: FastifyRequest): string {
+  return request.user ? `acct:${request.user.id}` : `ip:${request.ip}`;
+}
+
+/** Login attempts count per address and username, so nobody can lock out a user elsewhere. */
+export function loginTracker(request: FastifyRequest): string {
+  const body = request.body as { username?: unknown } | undefined;
+  const username = typeof body?.username === 'string' ? body.username.trim().toLowerCase() : '';
+  return `login:${request.ip}:${username}`;
+}
+
+/**
+ * Two throttlers: `default` on every Nest route (per client and endpoint; health opts out
+ * with @SkipThrottle, docs are not Nest routes), and `login` on routes marked
+ * @LoginThrottle(). Counters live in Redis when REDIS_URL is set, else in memory.
+ *
+ * The guard itself (AppThrottlerGuard) is registered in AuthModule, between the JWT guard
+ * and the role guard: global guards run in registration order, and the tracker needs the
+ * user the JWT guard sets.
+ */
+@Module({
+  imports: [
+    ThrottlerModule.forRootAsync({
+      inject: [cacheConfig.KEY, authConfig.KEY, REDIS_CLIENT, RedisCircuit],
+      useFactory: (
+        cache: ConfigType<typeof cacheConfig>,
+        auth: ConfigType<typeof authConfig>,
+        redis: Redis | null,
+        circuit: RedisCircuit,
+      ) => ({
+        storage: redis ? new RedisThrottlerStorage(redis, circuit) : new MemoryThrottlerStorage(),
+        throttlers: [
+          {
+            name: 'default',
+            limit: cache.throttleLimit,
+            ttl: cache.throttleTtlSeconds * 1000,
+            getTracker: (req) => clientTracker(req as FastifyRequest),
+          },
+          {
+            name: 'login',
+            limit: auth.loginThrottleLimit,
+            ttl: auth.loginThrottleTtlSeconds * 1000,
+            getTracker: (req) => loginTracker(req as FastifyRequest),
+            skipIf: (context) =>
+              Reflect.getMetadata(LOGIN_THROTTLE_KEY, context.getHandler()) !== true,
+          },
+        ],
+      }),
+    }),
+  ],
+})
+export class RateLimitModule {}

@@ -1,0 +1,56 @@
+import { Global, Inject, Injectable, Module, OnModuleDestroy } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import Redis from 'ioredis';
+import { cacheConfig } from '../../config/cache.config';
+import { REDIS_COMMAND_TIMEOUT_MS, RedisCircuit } from './redis-circuit';
+
+/** The shared ioredis client, or null when REDIS_URL is not set. */
+export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
+
+/**
+ * ioredis by default queues commands while disconnected and retries them forever, which
+ * would hang every request during an outage. Here a command fails at once when the
+ * connection is down (no offline queue, no per-request retries) and after 100 ms when
+ * Redis is slow; the connection itself is retried in the background, so service resumes
+ * without a restart.
+ */
+export function createRedisClient(url: string): Redis {
+  const client = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+    connectTimeout: 1000,
+    // Closing while Redis is unreachable otherwise holds the process open for 2 s.
+    disconnectTimeout: 200,
+    retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
+  });
+  // Errors surface through the commands (and RedisCircuit logs them once); an unhandled
+  // 'error' event would otherwise be printed on every reconnect attempt.
+  client.on('error', () => undefined);
+  return client;
+}
+
+@Injectable()
+class RedisClientCloser implements OnModuleDestroy {
+  constructor(@Inject(REDIS_CLIENT) private readonly client: Redis | null) {}
+
+  onModuleDestroy(): void {
+    this.client?.disconnect();
+  }
+}
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: REDIS_CLIENT,
+      inject: [cacheConfig.KEY],
+      useFactory: (config: ConfigType<typeof cacheConfig>): Redis | null =>
+        config.redisUrl ? createRedisClient(config.redisUrl) : null,
+    },
+    { provide: RedisCircuit, useFactory: () => new RedisCircuit() },
+    RedisClientCloser,
+  ],
+  exports: [REDIS_CLIENT, RedisCircuit],
+})
+export class RedisModule {}

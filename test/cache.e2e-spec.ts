@@ -1,0 +1,161 @@
+import { ADMIN, redisUrl, startApp, TestApp } from './helpers/test-app';
+import { Http } from './helpers/http';
+import { customerSession } from './helpers/seed';
+
+describe('Response cache (e2e)', () => {
+  let t: TestApp;
+  let http: Http;
+  let admin: string;
+  let customer: string;
+
+  beforeAll(async () => {
+    t = await startApp();
+    http = new Http(t.baseUrl);
+    admin = (await http.login(ADMIN.username, ADMIN.password)).accessToken;
+    customer = (await customerSession(t.app, http, 'cache-shopper')).token;
+  });
+  afterAll(async () => t.close());
+
+  async function createProduct(name: string, price = '3.00') {
+    const res = await http.post('/products', { name, price, stock: 5 }, { token: admin });
+    expect(res.status).toBe(201);
+    return res.body as { id: number };
+  }
+
+  it('serves the second read of a product from the cache, identical to the first', async () => {
+    const { id } = await createProduct('Cached tea');
+    const first = await http.get(`/products/${id}`, { token: customer });
+    const second = await http.get(`/products/${id}`, { token: customer });
+    expect(first.status).toBe(200);
+    expect(first.headers.get('x-cache')).toBe('MISS');
+    expect(second.status).toBe(200);
+    expect(second.headers.get('x-cache')).toBe('HIT');
+    expect(second.text).toBe(first.text);
+    expect(second.headers.get('content-type')).toBe(first.headers.get('content-type'));
+    expect(second.headers.get('cache-control')).toBe('private, no-store');
+  });
+
+  it('shares product reads between callers, but never without a token', async () => {
+    const { id } = await createProduct('Shared mug');
+    expect((await http.get(`/products/${id}`, { token: customer })).headers.get('x-cache')).toBe(
+      'MISS',
+    );
+    const byAdmin = await http.get(`/products/${id}`, { token: admin });
+    expect(byAdmin.headers.get('x-cache')).toBe('HIT');
+    const anonymous = await http.get(`/products/${id}`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('x-cache')).toBeNull();
+  });
+
+  it('keys lists by the normalised query (parameter order does not matter)', async () => {
+    await createProduct('Query kettle', '9.00');
+    const a = await http.get('/products?sort=name&limit=5', { token: customer });
+    const b = await http.get('/products?limit=5&sort=name', { token: customer });
+    const c = await http.get('/products?limit=6&sort=name', { token: customer });
+    expect(a.headers.get('x-cache')).toBe('MISS');
+    expect(b.headers.get('x-cache')).toBe('HIT');
+    expect(c.headers.get('x-cache')).toBe('MISS');
+  });
+
+  it('is fresh after a PATCH of a product (item and list)', async () => {
+    const { id } = await createProduct('Before patch', '1.00');
+    await http.get(`/products/${id}`, { token: customer });
+    await http.get('/products?search=patch', { token: customer });
+    expect((await http.get(`/products/${id}`, { token: customer })).headers.get('x-cache')).toBe(
+      'HIT',
+    );
+    const patched = await http.patch(
+      `/products/${id}`,
+      { name: 'After patch', price: '2.00' },
+      { token: admin },
+    );
+    expect(patched.status).toBe(200);
+    const item = await http.get(`/products/${id}`, { token: customer });
+    expect(item.headers.get('x-cache')).toBe('MISS');
+    expect(item.body).toMatchObject({ name: 'After patch', price: '2.00' });
+    const list = await http.get('/products?search=patch', { token: customer });
+    expect(list.headers.get('x-cache')).toBe('MISS');
+    expect(list.body.data.map((p: { name: string }) => p.name)).toEqual(['After patch']);
+  });
+
+  it('is fresh after a DELETE and a POST of a product', async () => {
+    const { id } = await createProduct('Soon gone');
+    expect((await http.get(`/products/${id}`, { token: customer })).status).toBe(200);
+    const before = await http.get('/products?search=gone', { token: customer });
+    expect(before.body.meta.total).toBe(1);
+    expect((await http.delete(`/products/${id}`, { token: admin })).status).toBe(204);
+    expect((await http.get(`/products/${id}`, { token: customer })).status).toBe(404);
+    const after = await http.get('/products?search=gone', { token: customer });
+    expect(after.headers.get('x-cache')).toBe('MISS');
+    expect(after.body.meta.total).toBe(0);
+    await createProduct('Also gone? no, new');
+    const added = await http.get('/products?search=gone', { token: customer });
+    expect(added.body.meta.total).toBe(1);
+  });
+
+  it('is not invalidated by a HEAD request', async () => {
+    const { id } = await createProduct('Head only');
+    await http.get(`/products/${id}`, { token: customer });
+    const head = await http.request('HEAD', `/products/${id}`, { token: customer });
+    expect(head.status).toBe(200);
+    expect((await http.get(`/products/${id}`, { token: customer })).headers.get('x-cache')).toBe(
+      'HIT',
+    );
+  });
+
+  it('does not cache errors', async () => {
+    const first = await http.get('/products/999999', { token: customer });
+    const second = await http.get('/products/999999', { token: customer });
+    expect(first.status).toBe(404);
+    expect(second.status).toBe(404);
+    expect(second.headers.get('x-cache')).not.toBe('HIT');
+  });
+
+  it('never serves one customer’s /auth/me to another', async () => {
+    const a = await customerSession(t.app, http, 'cache-alice');
+    const b = await customerSession(t.app, http, 'cache-bob');
+    const meA = await http.get('/auth/me', { token: a.token });
+    const meA2 = await http.get('/auth/me', { token: a.token });
+    expect(meA.body.username).toBe('cache-alice');
+    expect(meA2.headers.get('x-cache')).toBe('HIT');
+    expect(meA2.body.username).toBe('cache-alice');
+    const meB = await http.get('/auth/me', { token: b.token });
+    expect(meB.headers.get('x-cache')).toBe('MISS');
+    expect(meB.body.username).toBe('cache-bob');
+    expect(meB.body.id).not.toBe(meA.body.id);
+  });
+
+  it('never caches health', async () => {
+    const res = await http.get('/health');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-cache')).toBeNull();
+  });
+
+  // Two instances share a cache only through Redis (on SQLite alone each has its own memory).
+  if (redisUrl) {
+    describe('two instances on one Redis', () => {
+      let second: TestApp;
+      let http2: Http;
+      beforeAll(async () => {
+        second = await startApp({ databaseUrl: t.databaseUrl });
+        http2 = new Http(second.baseUrl);
+      });
+      afterAll(async () => second.close());
+
+      it('shares cached entries and sees the other instance’s invalidations', async () => {
+        const { id } = await createProduct('Two instances', '5.00');
+        expect(
+          (await http.get(`/products/${id}`, { token: customer })).headers.get('x-cache'),
+        ).toBe('MISS');
+        const fromSecond = await http2.get(`/products/${id}`, { token: customer });
+        expect(fromSecond.headers.get('x-cache')).toBe('HIT');
+        // A write on the second instance makes the first one's next read fresh.
+        const patched = await http2.patch(`/products/${id}`, { price: '6.00' }, { token: admin });
+        expect(patched.status).toBe(200);
+        const fresh = await http.get(`/products/${id}`, { token: customer });
+        expect(fresh.headers.get('x-cache')).toBe('MISS');
+        expect(fresh.body.price).toBe('6.00');
+      });
+    });
+  }
+});

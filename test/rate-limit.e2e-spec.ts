@@ -1,0 +1,143 @@
+import { ADMIN, redisUrl, startApp, TestApp } from './helpers/test-app';
+import { expectProblem, Http, HttpResponse } from './helpers/http';
+import { customerSession } from './helpers/seed';
+
+function expectLimitHeaders(res: HttpResponse, limit: number, remaining: number): void {
+  expect(res.headers.get('x-ratelimit-limit')).toBe(String(limit));
+  expect(res.headers.get('x-ratelimit-remaining')).toBe(String(remaining));
+  expect(Number(res.headers.get('x-ratelimit-reset'))).toBeGreaterThan(0);
+}
+
+function expectLimited(res: HttpResponse): void {
+  expectProblem(res, 429);
+  expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+  expect(res.headers.get('x-ratelimit-remaining')).toBe('0');
+}
+
+describe('Rate limit (e2e)', () => {
+  describe('per client and endpoint (THROTTLE_LIMIT=3)', () => {
+    let t: TestApp;
+    let http: Http;
+    let alice: string;
+    let bob: string;
+
+    beforeAll(async () => {
+      t = await startApp({ env: { THROTTLE_LIMIT: '3' } });
+      http = new Http(t.baseUrl);
+      // Two sign-ins: two of the three login requests this address may make.
+      alice = (await customerSession(t.app, http, 'rl-alice')).token;
+      bob = (await customerSession(t.app, http, 'rl-bob')).token;
+    });
+    afterAll(async () => t.close());
+
+    it('answers 429 problem+json with Retry-After after the limit, with headers throughout', async () => {
+      expectLimitHeaders(await http.get('/auth/me', { token: alice }), 3, 2);
+      expectLimitHeaders(await http.get('/auth/me', { token: alice }), 3, 1);
+      expectLimitHeaders(await http.get('/auth/me', { token: alice }), 3, 0);
+      const limited = await http.get('/auth/me', { token: alice });
+      expectLimited(limited);
+      expect(limited.body.detail).toMatch(/too many requests/i);
+    });
+
+    it('counts each endpoint apart', async () => {
+      const other = await http.get('/products', { token: alice });
+      expect(other.status).toBe(200);
+      expectLimitHeaders(other, 3, 2);
+    });
+
+    it('counts two accounts from one address apart', async () => {
+      expectLimited(await http.get('/auth/me', { token: alice }));
+      const forBob = await http.get('/auth/me', { token: bob });
+      expect(forBob.status).toBe(200);
+      expectLimitHeaders(forBob, 3, 2);
+    });
+
+    it('limits anonymous callers by address (login is a limited endpoint too)', async () => {
+      const third = await http.post('/auth/login', { username: 'nobody', password: 'wrong-pass' });
+      expectProblem(third, 401);
+      expectLimitHeaders(third, 3, 0);
+      // Without TRUST_PROXY a forged X-Forwarded-For changes nothing.
+      expectLimited(
+        await http.post(
+          '/auth/login',
+          { username: ADMIN.username, password: 'x' },
+          { headers: { 'x-forwarded-for': '192.0.2.44' } },
+        ),
+      );
+    });
+
+    it('counts refused (403) requests too: the role check runs after the limit', async () => {
+      const refused = await http.post('/products', { name: 'X', price: '1.00' }, { token: alice });
+      expectProblem(refused, 403);
+      expectLimitHeaders(refused, 3, 2);
+    });
+
+    it('leaves health alone', async () => {
+      for (let i = 0; i < 5; i++) {
+        const res = await http.get('/health');
+        expect(res.status).toBe(200);
+        expect(res.headers.get('x-ratelimit-limit')).toBeNull();
+      }
+    });
+  });
+
+  describe('login lockout (LOGIN_THROTTLE_LIMIT=3)', () => {
+    let t: TestApp;
+    let http: Http;
+
+    beforeAll(async () => {
+      t = await startApp({ env: { LOGIN_THROTTLE_LIMIT: '3', TRUST_PROXY: 'true' } });
+      http = new Http(t.baseUrl);
+    });
+    afterAll(async () => t.close());
+
+    const attempt = (username: string, password: string, address = '203.0.113.7') =>
+      http.post('/auth/login', { username, password }, { headers: { 'x-forwarded-for': address } });
+
+    it('locks a username out for this address after LOGIN_THROTTLE_LIMIT failures', async () => {
+      for (let i = 0; i < 3; i++)
+        expectProblem(await attempt(ADMIN.username, 'wrong-password'), 401);
+      // Even the right password is refused now: guessing cannot continue.
+      const locked = await attempt(ADMIN.username, ADMIN.password);
+      expectProblem(locked, 429);
+      expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(locked.body.detail).toMatch(/sign-in attempts/);
+    });
+
+    it('counts usernames apart and ignores the case of the username', async () => {
+      expectProblem(await attempt('ADMIN', ADMIN.password), 429);
+      expectProblem(await attempt('someone-else', 'wrong-password'), 401);
+    });
+
+    it('does not lock the user out from another address', async () => {
+      const elsewhere = await attempt(ADMIN.username, ADMIN.password, '198.51.100.9');
+      expect(elsewhere.status).toBe(200);
+    });
+  });
+
+  if (redisUrl) {
+    describe('two instances on one Redis (THROTTLE_LIMIT=3)', () => {
+      let first: TestApp;
+      let second: TestApp;
+
+      beforeAll(async () => {
+        first = await startApp({ env: { THROTTLE_LIMIT: '3' } });
+        second = await startApp({ env: { THROTTLE_LIMIT: '3' }, databaseUrl: first.databaseUrl });
+      });
+      afterAll(async () => {
+        await second.close();
+        await first.close();
+      });
+
+      it('shares one count per client', async () => {
+        const h1 = new Http(first.baseUrl);
+        const h2 = new Http(second.baseUrl);
+        const { token } = await customerSession(first.app, h1, 'rl-shared');
+        expectLimitHeaders(await h1.get('/auth/me', { token }), 3, 2);
+        expectLimitHeaders(await h2.get('/auth/me', { token }), 3, 1);
+        expectLimitHeaders(await h1.get('/auth/me', { token }), 3, 0);
+        expectLimited(await h2.get('/auth/me', { token }));
+      });
+    });
+  }
+});
