@@ -57,6 +57,53 @@ describe('Response cache (e2e)', () => {
     expect(c.headers.get('x-cache')).toBe('MISS');
   });
 
+  it('shows the stock taken by an order at once, also in a cached read', async () => {
+    const { id } = await createProduct('Ordered teapot');
+    expect((await http.get(`/products/${id}`, { token: customer })).body.stock).toBe(5);
+    expect((await http.get(`/products/${id}`, { token: customer })).headers.get('x-cache')).toBe(
+      'HIT',
+    );
+    const order = await http.post(
+      '/orders',
+      { items: [{ productId: id, quantity: 2 }] },
+      { token: customer },
+    );
+    expect(order.status).toBe(201);
+    const after = await http.get(`/products/${id}`, { token: customer });
+    expect(after.headers.get('x-cache')).toBe('MISS');
+    expect(after.body.stock).toBe(3);
+    await http.post(`/orders/${order.body.id}/cancel`, undefined, { token: customer });
+    expect((await http.get(`/products/${id}`, { token: customer })).body.stock).toBe(5);
+  });
+
+  it("never serves customer A's cached order to customer B, and shows status changes at once", async () => {
+    const { id } = await createProduct('Private order item');
+    const a = await customerSession(t.app, http, 'cache-owner-a');
+    const b = await customerSession(t.app, http, 'cache-owner-b');
+    const order = await http.post(
+      '/orders',
+      { items: [{ productId: id, quantity: 1 }] },
+      { token: a.token },
+    );
+    expect(order.status).toBe(201);
+    await http.get(`/orders/${order.body.id}`, { token: a.token });
+    const cached = await http.get(`/orders/${order.body.id}`, { token: a.token });
+    expect(cached.headers.get('x-cache')).toBe('HIT');
+    const stranger = await http.get(`/orders/${order.body.id}`, { token: b.token });
+    expect(stranger.status).toBe(404);
+    const listB = await http.get('/orders', { token: b.token });
+    expect(listB.body.data).toEqual([]);
+    const paid = await http.patch(
+      `/orders/${order.body.id}/status`,
+      { status: 'paid' },
+      { token: admin },
+    );
+    expect(paid.status).toBe(200);
+    const fresh = await http.get(`/orders/${order.body.id}`, { token: a.token });
+    expect(fresh.headers.get('x-cache')).toBe('MISS');
+    expect(fresh.body.status).toBe('paid');
+  });
+
   it('is fresh after a PATCH of a product (item and list)', async () => {
     const { id } = await createProduct('Before patch', '1.00');
     await http.get(`/products/${id}`, { token: customer });

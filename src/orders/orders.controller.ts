@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { NoCache } from '../common/decorators/cache-policy.decorator';
+import { CacheFamilies } from '../common/decorators/cache-policy.decorator';
 import { AuthUser, CurrentUser } from '../common/decorators/current-user.decorator';
 import { Roles } from '../common/decorators/roles.decorator';
 import { ApiProblems } from '../common/openapi/api-problems.decorator';
@@ -17,11 +17,15 @@ import { OrdersService } from './orders.service';
 @ApiTags('orders')
 @ApiBearerAuth()
 @ApiProblems(401, 429, 503)
+// Reads are cached per account (the default policy): another customer's order is a 404
+// computed for that customer, never a cached copy. Writes that move stock also bump products.
+@CacheFamilies('orders')
 @Controller('orders')
 export class OrdersController {
   constructor(private readonly orders: OrdersService) {}
 
   @Post()
+  @CacheFamilies('orders', 'products')
   @HttpCode(201)
   @ApiOperation({
     summary:
@@ -41,7 +45,6 @@ export class OrdersController {
   }
 
   @Get()
-  @NoCache()
   @ApiOperation({
     summary: 'List orders, newest first (customers: their own; administrators: all, filtered)',
     operationId: 'listOrders',
@@ -52,7 +55,6 @@ export class OrdersController {
   }
 
   @Get(':id')
-  @NoCache()
   @ApiOperation({ summary: 'Get an order (customers: only their own)', operationId: 'getOrder' })
   @ApiProblems(400, 404)
   get(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number): Promise<OrderResponseDto> {
@@ -60,6 +62,7 @@ export class OrdersController {
   }
 
   @Patch(':id/status')
+  @CacheFamilies('orders', 'products')
   @Roles('admin')
   @ApiOperation({
     summary:
@@ -75,6 +78,7 @@ export class OrdersController {
   }
 
   @Post(':id/cancel')
+  @CacheFamilies('orders', 'products')
   @HttpCode(200)
   @ApiOperation({
     summary:
