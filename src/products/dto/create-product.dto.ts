@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsMoney } from '../../common/money/is-money.decorator';
@@ -6,6 +7,7 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 
 export class CreateProductDto {
   /** Product name, 1..200 characters. */
+  @ApiProperty({ example: 'Espresso beans 1 kg' })
   @Transform(trim)
   @IsString()
   @Length(1, 200)
@@ -16,12 +18,14 @@ export class CreateProductDto {
   price: number;
 
   /** Free text, up to 5000 characters. */
+  @ApiProperty({ required: false, example: 'Dark roast' })
   @IsOptional()
   @IsString()
   @MaxLength(5000)
   description?: string;
 
   /** Stock-keeping unit, unique when given: letters, digits, `.`, `_`, `-`. */
+  @ApiProperty({ required: false, example: 'BEAN-1KG' })
   @IsOptional()
   @Transform(trim)
   @IsString()
@@ -31,6 +35,7 @@ export class CreateProductDto {
   sku?: string;
 
   /** Units in stock, integer >= 0 (default 0). */
+  @ApiProperty({ required: false, type: 'integer', example: 25, default: 0 })
   @IsOptional()
   @IsInt()
   @Min(0)
