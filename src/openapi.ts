@@ -65,7 +65,11 @@ type HeaderName =
   | 'X-RateLimit-Reset'
   | 'Retry-After'
   | 'X-Cache';
-const RATE_LIMIT_HEADERS: HeaderName[] = ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'];
+const RATE_LIMIT_HEADERS: HeaderName[] = [
+  'X-RateLimit-Limit',
+  'X-RateLimit-Remaining',
+  'X-RateLimit-Reset',
+];
 
 /** Built once; main.ts serves it and scripts/export-openapi.ts writes swagger.yaml. */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
@@ -140,17 +144,20 @@ function completeOperation(
     addProblem(op, 503);
   }
   for (const p of pathParams) normalizeIdParam(p);
-  // A query parameter with a default is optional, whatever the TS property looked like.
-  for (const p of params)
-    if (p.in === 'query' && (p.schema as SchemaObject | undefined)?.default !== undefined)
-      p.required = false;
+  for (const p of params.filter((q) => q.in === 'query')) {
+    const schema = p.schema as SchemaObject | undefined;
+    // A query parameter with a default is optional, whatever the TS property looked like.
+    if (schema?.default !== undefined) p.required = false;
+    // Swagger UI prefills examples into "Try it out": an example filter would surprise.
+    if (schema && !p.required) delete schema.example;
+    delete p.example;
+  }
 
   for (const [status, response] of Object.entries(op.responses)) {
     const res = response as ResponseObject;
     if (!res.description) res.description = STATUS_CODES[Number(status)] ?? 'Response';
     const problemExample = res.content?.['application/problem+json']?.example as
-      | { instance?: string }
-      | undefined;
+      { instance?: string } | undefined;
     if (problemExample) problemExample.instance = path.replace(/\{[^}]+\}/g, '1');
     const names: HeaderName[] = ['X-Request-Id'];
     if (!exempt) {

@@ -13,13 +13,15 @@ export const PRODUCT_SORTS = [
 ] as const;
 export type ProductSort = (typeof PRODUCT_SORTS)[number];
 
-/** In a query string money is text: the same pattern as in a body, no JSON number. */
+/**
+ * In a query string money is text: the same pattern as in a body, no JSON number. No example:
+ * Swagger UI would prefill it into "Try it out" and filter the list by surprise.
+ */
 const MONEY_QUERY = {
   required: false,
   type: 'string',
   pattern: '^\\d{1,10}(\\.\\d{1,2})?$',
   oneOf: undefined,
-  example: '10.00',
   description: 'Amount with at most two decimals, >= 0',
 } as const;
 
