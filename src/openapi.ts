@@ -30,6 +30,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
 
 const DATE_EXAMPLE = '2026-01-31T12:00:00.000Z';
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as const;
+const BODY_METHODS = new Set(['put', 'post', 'delete', 'patch']);
 
 /** Response headers, declared once under components.headers and referenced from responses. */
 const HEADERS: Record<string, HeaderObject> = {
@@ -96,7 +97,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 /**
  * The rules every operation follows, applied in one place so that a new endpoint gets them
  * without repeating decorators: bearer security and 401 unless @Public(); 429, rate-limit
- * headers and 503 unless exempt; 400/413/415 for a body; 400/404 for a path id; X-Request-Id
+ * headers and 503 unless exempt; 400/413/415 for a (possible) body; 400/404/414 for a path id; X-Request-Id
  * everywhere; X-Cache on GETs; described tags; examples on dates.
  */
 export function completeDocument(document: OpenAPIObject): OpenAPIObject {
@@ -135,9 +136,10 @@ function completeOperation(
     op.security = [{ bearer: [] }];
     addProblem(op, 401);
   }
-  if (op.requestBody) [400, 413, 415].forEach((s) => addProblem(op, s));
+  // Any method that carries a body can be sent a malformed, oversized or non-JSON one.
+  if (op.requestBody || BODY_METHODS.has(method)) [400, 413, 415].forEach((s) => addProblem(op, s));
   const pathParams = params.filter((p) => p.in === 'path');
-  if (pathParams.length > 0) [400, 404].forEach((s) => addProblem(op, s));
+  if (pathParams.length > 0) [400, 404, 414].forEach((s) => addProblem(op, s));
   if (params.some((p) => p.in === 'query')) addProblem(op, 400);
   if (!exempt) {
     addProblem(op, 429);
