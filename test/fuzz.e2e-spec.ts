@@ -139,6 +139,10 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   }),
 );
 
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
 function mutate(base: unknown, mutations: Mutation[]): unknown {
   if (!base || typeof base !== 'object' || Array.isArray(base)) return base;
   const body: Record<string, unknown> = JSON.parse(JSON.stringify(base));
@@ -168,6 +172,17 @@ interface FuzzRequest {
   /** A JSON value to send, or a raw body with its content type. */
   body?: { json: unknown } | { raw: string; contentType: string };
   unknownQuery: boolean;
+  /** The JSON body has a field its schema does not declare. */
+  unknownBody?: boolean;
+}
+
+/** The property names a body schema declares (through $ref and allOf). */
+function declaredFields(schemaOrRef: unknown): string[] {
+  const schema = oracle().resolve(schemaOrRef ?? {});
+  return [
+    ...Object.keys(schema.properties ?? {}),
+    ...(schema.allOf ?? []).flatMap((s: unknown) => declaredFields(s)),
+  ];
 }
 
 function requestsFor(o: DocOperation): fc.Arbitrary<FuzzRequest> {
@@ -264,6 +279,11 @@ function requestsFor(o: DocOperation): fc.Arbitrary<FuzzRequest> {
         query: [],
         unknownQuery: false,
         body,
+        unknownBody:
+          Boolean(bodySchema) &&
+          'json' in body &&
+          isPlainObject(body.json) &&
+          Object.keys(body.json).some((k) => !declaredFields(bodySchema).includes(k)),
       })),
     );
   }
@@ -316,6 +336,15 @@ describe('Fuzzing every operation in swagger.yaml', () => {
     expect(operations.length).toBeGreaterThan(0);
   });
 
+  it('rejects `constructor` as an unknown field (class-validator would let it through)', async () => {
+    const body = JSON.parse('{"name":"Proto","price":"1.00","constructor":"x"}');
+    const created = await http.post('/products', body, { token: tokens.admin });
+    expect(created.status).toBe(400);
+    expect(created.body.errors).toEqual([{ field: 'constructor', message: expect.any(String) }]);
+    const listed = await http.get('/products?constructor=x', { token: tokens.customer });
+    expect(listed.status).toBe(400);
+  });
+
   it.each(operations.map((o) => [`${o.method.toUpperCase()} ${o.path}`, o] as const))(
     '%s answers hostile input with a declared 4xx (or a declared 2xx), never a 5xx, changing nothing when it refuses',
     async (_name, o) => {
@@ -353,6 +382,8 @@ describe('Fuzzing every operation in swagger.yaml', () => {
             (p: any) => oracle().resolve(p).in === 'query',
           );
           if (req.unknownQuery && hasQueryParams) expect(res.status).toBeGreaterThanOrEqual(400);
+          // Unknown body fields are rejected, not ignored.
+          if (req.unknownBody) expect(res.status).toBeGreaterThanOrEqual(400);
           // An accepted write may have ended a session (logout) or changed an account.
           if (isWrite && res.status < 400) await signIn();
         }),
