@@ -168,8 +168,7 @@ function completeOperation(
       if (status === '429') names.push('Retry-After');
     }
     res.headers ??= {};
-    for (const name of names)
-      res.headers[name] ??= { $ref: `#/components/headers/${name}` } as ReferenceObject;
+    for (const name of names) res.headers[name] ??= { $ref: `#/components/headers/${name}` };
   }
   op.responses = sortResponses(op.responses);
 }

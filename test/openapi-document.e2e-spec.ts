@@ -145,7 +145,8 @@ describe('the response oracle catches disagreements', () => {
     expect(
       check(oracle(), 'GET', '/api/v1/products/1', 200, { ...product, price: 4.1 }).join(),
     ).toMatch(/body\/price must be string/);
-    const { sku: _sku, ...withoutSku } = product;
+    const withoutSku: Partial<typeof product> = { ...product };
+    delete withoutSku.sku;
     expect(check(oracle(), 'GET', '/api/v1/products/1', 200, withoutSku).join()).toMatch(/sku/);
   });
 
