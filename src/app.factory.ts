@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
 import { createValidationPipe } from './common/validation';
 import { appConfig, AppConfig } from './config/app.config';
+import { problemClientErrorHandler } from './common/filters/client-error';
 import { sendProblem } from './common/filters/send-problem';
 import { buildOpenApiDocument } from './openapi';
 
@@ -32,6 +33,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     // percent-encoding) leave as problem+json too, not as Fastify's own JSON.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
       sendProblem(error, request, reply),
+    clientErrorHandler: problemClientErrorHandler,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
