@@ -346,6 +346,16 @@ describe('Fuzzing every operation in swagger.yaml', () => {
     expect(listed.status).toBe(400);
   });
 
+  it('refuses text with a lone surrogate (MySQL cannot store it as sent)', async () => {
+    const res = await http.post(
+      '/products',
+      { name: 'a\uD800b', price: '1.00' },
+      { token: tokens.admin },
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ field: 'name', message: 'must be valid Unicode text' }]);
+  });
+
   it('answers router and HTTP-parser errors as problem+json too', async () => {
     const tooLongId = await http.get(`/products/${'9'.repeat(300)}`, { token: tokens.customer });
     expect(tooLongId.status).toBe(414);

@@ -19,6 +19,18 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
  */
 const RESERVED_KEYS = ['constructor', 'prototype', '__proto__'];
 
+/** Paths of strings that are not well-formed UTF-16 (lone surrogates): no database stores them. */
+function malformedStrings(value: unknown, path: string, out: string[], depth = 0): string[] {
+  if (typeof value === 'string') {
+    if (!(value as string & { isWellFormed(): boolean }).isWellFormed()) out.push(path);
+  } else if (value !== null && typeof value === 'object' && depth < 10) {
+    for (const [k, v] of Object.entries(value)) {
+      malformedStrings(v, path ? `${path}.${k}` : k, out, depth + 1);
+    }
+  }
+  return out;
+}
+
 class StrictValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (
@@ -33,6 +45,14 @@ class StrictValidationPipe extends ValidationPipe {
         throw invalid(
           'Validation failed',
           reserved.map((field) => ({ field, message: 'property should not exist' })),
+        );
+      }
+      // MySQL would store U+FFFD (or refuse) where SQLite keeps the lone surrogate: refuse both.
+      const malformed = malformedStrings(value, '', []);
+      if (malformed.length > 0) {
+        throw invalid(
+          'Validation failed',
+          malformed.map((field) => ({ field, message: 'must be valid Unicode text' })),
         );
       }
     }
