@@ -15,12 +15,14 @@ export async function seedCustomerAccount(
   const c = await ds
     .getRepository('Customer')
     .save({ name: username, email: `${username}@example.com`, phone: '+4915100000000' });
-  const a = await ds.getRepository('Account').save({
-    username: username.toLowerCase(),
-    passwordHash: hash,
-    role: 'customer',
-    customerId: c.id,
-  });
+  const a = await ds
+    .getRepository('Account')
+    .save({
+      username: username.toLowerCase(),
+      passwordHash: hash,
+      role: 'customer',
+      customerId: c.id,
+    });
   return { customerId: c.id as number, accountId: a.id as number };
 }
 
