@@ -1,10 +1,13 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
 import { createValidationPipe } from './common/validation';
 import { appConfig, AppConfig } from './config/app.config';
+import { problemClientErrorHandler } from './common/filters/client-error';
+import { sendProblem } from './common/filters/send-problem';
 import { buildOpenApiDocument } from './openapi';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -26,6 +29,11 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     trustProxy: cfg.trustProxy,
     bodyLimit: 1024 * 1024,
     requestIdHeader: false,
+    // Errors Fastify's router answers itself (a path parameter over 100 characters, a bad
+    // percent-encoding) leave as problem+json too, not as Fastify's own JSON.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
+      sendProblem(error, request, reply),
+    clientErrorHandler: problemClientErrorHandler,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();

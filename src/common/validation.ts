@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldError, invalid } from './errors/domain-error';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
@@ -13,9 +13,56 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   });
 }
 
+/**
+ * Keys that class-validator's whitelist mistakes for declared properties (it looks names up
+ * in a plain object, so `constructor` is "found" on Object.prototype) and would let through.
+ */
+const RESERVED_KEYS = ['constructor', 'prototype', '__proto__'];
+
+/** Paths of strings that are not well-formed UTF-16 (lone surrogates): no database stores them. */
+function malformedStrings(value: unknown, path: string, out: string[], depth = 0): string[] {
+  if (typeof value === 'string') {
+    if (!(value as string & { isWellFormed(): boolean }).isWellFormed()) out.push(path);
+  } else if (value !== null && typeof value === 'object' && depth < 10) {
+    for (const [k, v] of Object.entries(value)) {
+      malformedStrings(v, path ? `${path}.${k}` : k, out, depth + 1);
+    }
+  }
+  return out;
+}
+
+class StrictValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (
+      (metadata.type === 'body' || metadata.type === 'query') &&
+      typeof metadata.metatype === 'function' &&
+      value !== null &&
+      typeof value === 'object' &&
+      !Array.isArray(value)
+    ) {
+      const reserved = RESERVED_KEYS.filter((k) => Object.prototype.hasOwnProperty.call(value, k));
+      if (reserved.length > 0) {
+        throw invalid(
+          'Validation failed',
+          reserved.map((field) => ({ field, message: 'property should not exist' })),
+        );
+      }
+      // MySQL would store U+FFFD (or refuse) where SQLite keeps the lone surrogate: refuse both.
+      const malformed = malformedStrings(value, '', []);
+      if (malformed.length > 0) {
+        throw invalid(
+          'Validation failed',
+          malformed.map((field) => ({ field, message: 'must be valid Unicode text' })),
+        );
+      }
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** The app-wide pipe: unknown fields are rejected, types are converted, errors list fields. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new StrictValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

@@ -1,5 +1,5 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckResult,
@@ -10,9 +10,12 @@ import { DomainError } from '../common/errors/domain-error';
 import { SkipThrottle } from '@nestjs/throttler';
 import { NoCache } from '../common/decorators/cache-policy.decorator';
 import { Public } from '../common/decorators/public.decorator';
+import { ApiProblems } from '../common/openapi/api-problems.decorator';
+import { DependencyStatusDto, LivenessDto, ReadinessDto } from './dto/health.dto';
 import { RedisHealthIndicator } from './redis.health';
 
 @ApiTags('health')
+@ApiExtraModels(DependencyStatusDto)
 @Public()
 @SkipThrottle()
 @NoCache()
@@ -26,16 +29,19 @@ export class HealthController {
 
   @Get()
   @ApiOperation({ summary: 'Liveness: the process answers', operationId: 'health' })
+  @ApiOkResponse({ type: LivenessDto })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
-  @HealthCheck()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
   @ApiOperation({
     summary: 'Readiness: database (and Redis when configured) answer; 503 otherwise',
     operationId: 'ready',
   })
+  @ApiOkResponse({ type: ReadinessDto })
+  @ApiProblems(503)
   async ready(): Promise<HealthCheckResult> {
     try {
       return await this.health.check([

@@ -1,4 +1,10 @@
-/** A small HTTP client over fetch: every e2e request really crosses a socket. */
+import { oracle } from './openapi';
+
+/**
+ * A small HTTP client over fetch: every e2e request really crosses a socket, and every answer
+ * is checked against swagger.yaml (declared status, media type, body schema, API headers).
+ * A disagreement throws, so a change that makes code and document differ fails the test.
+ */
 export interface HttpResponse<T = any> {
   status: number;
   headers: Headers;
@@ -12,7 +18,15 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** Send this string as the raw body (for malformed JSON tests). */
   raw?: string;
+  /**
+   * false: do not check the answer against swagger.yaml. Only for requests outside the
+   * document on purpose (unknown routes, methods a path does not have, the docs endpoints).
+   */
+  docCheck?: boolean;
 }
+
+/** Thrown when an answer disagrees with swagger.yaml. */
+export class DocumentMismatchError extends Error {}
 
 export class Http {
   constructor(private readonly baseUrl: string) {}
@@ -38,7 +52,17 @@ export class Http {
     } catch {
       /* not JSON: keep the text */
     }
-    return { status: res.status, headers: res.headers, body: parsed as T, text };
+    const out = { status: res.status, headers: res.headers, body: parsed as T, text };
+    if (opts.docCheck !== false) {
+      const problems = oracle().check(method, `/api/v1${path}`, out);
+      if (problems.length > 0) {
+        throw new DocumentMismatchError(
+          `${method} /api/v1${path} answered ${res.status}, which disagrees with swagger.yaml:\n  ` +
+            `${problems.join('\n  ')}\nbody: ${text.slice(0, 500)}`,
+        );
+      }
+    }
+    return out;
   }
 
   get<T = any>(path: string, opts?: RequestOptions) {

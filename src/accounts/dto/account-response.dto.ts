@@ -6,10 +6,10 @@ import { Account } from '../entities/account.entity';
 
 /** An account as clients see it: never a password or a hash. */
 export class AccountResponseDto {
-  @ApiProperty({ example: 1 }) id: number;
+  @ApiProperty({ type: 'integer', example: 1 }) id: number;
   @ApiProperty({ example: 'ada' }) username: string;
   @ApiProperty({ enum: ROLES, example: 'customer' }) role: Role;
-  @ApiProperty({ type: Number, nullable: true, example: 1 }) customerId: number | null;
+  @ApiProperty({ type: 'integer', nullable: true, example: 1 }) customerId: number | null;
   @ApiProperty({ type: CustomerResponseDto, nullable: true }) customer: CustomerResponseDto | null;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;

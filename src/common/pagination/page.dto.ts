@@ -2,10 +2,10 @@ import { Type } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 
 export class PageMetaDto {
-  @ApiProperty({ example: 1 }) page: number;
-  @ApiProperty({ example: 20 }) limit: number;
-  @ApiProperty({ example: 42 }) total: number;
-  @ApiProperty({ example: 3 }) totalPages: number;
+  @ApiProperty({ type: 'integer', example: 1 }) page: number;
+  @ApiProperty({ type: 'integer', example: 20 }) limit: number;
+  @ApiProperty({ type: 'integer', example: 42 }) total: number;
+  @ApiProperty({ type: 'integer', example: 3 }) totalPages: number;
 }
 
 export interface Page<T> {

@@ -3,7 +3,7 @@ import { PageDto } from '../../common/pagination/page.dto';
 import { Customer } from '../entities/customer.entity';
 
 export class CustomerResponseDto {
-  @ApiProperty({ example: 1 }) id: number;
+  @ApiProperty({ type: 'integer', example: 1 }) id: number;
   @ApiProperty({ example: 'Ada Lovelace' }) name: string;
   @ApiProperty({ example: 'ada@example.com' }) email: string;
   @ApiProperty({ example: '+4915112345678' }) phone: string;

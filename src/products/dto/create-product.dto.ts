@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsMoney } from '../../common/money/is-money.decorator';
@@ -7,6 +8,7 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 
 export class CreateProductDto {
   /** Product name, 1..200 characters. */
+  @ApiProperty({ example: 'Espresso beans 1 kg' })
   @Transform(trim)
   @IsString()
   @Length(1, 200)
@@ -17,12 +19,14 @@ export class CreateProductDto {
   price: number;
 
   /** Free text, up to 5000 characters. */
+  @ApiProperty({ required: false, example: 'Dark roast' })
   @IsOptional()
   @IsString()
   @MaxLength(5000)
   description?: string;
 
   /** Stock-keeping unit, unique when given: letters, digits, `.`, `_`, `-`; `null` clears it. */
+  @ApiProperty({ required: false, nullable: true, example: 'BEAN-1KG' })
   @IsOptional()
   @Transform(trim)
   @IsString()
@@ -32,6 +36,7 @@ export class CreateProductDto {
   sku?: string;
 
   /** Units in stock, integer >= 0 (default 0). */
+  @ApiProperty({ required: false, type: 'integer', example: 25, default: 0 })
   @IsOptionalNotNull()
   @IsInt()
   @Min(0)

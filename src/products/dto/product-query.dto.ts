@@ -13,6 +13,18 @@ export const PRODUCT_SORTS = [
 ] as const;
 export type ProductSort = (typeof PRODUCT_SORTS)[number];
 
+/**
+ * In a query string money is text: the same pattern as in a body, no JSON number. No example:
+ * Swagger UI would prefill it into "Try it out" and filter the list by surprise.
+ */
+const MONEY_QUERY = {
+  required: false,
+  type: 'string',
+  pattern: '^\\d{1,10}(\\.\\d{1,2})?$',
+  oneOf: undefined,
+  description: 'Amount with at most two decimals, >= 0',
+} as const;
+
 export class ProductQueryDto extends PageQueryDto {
   /** Matches name, description or SKU (case-insensitive, literal). */
   @IsOptional()
@@ -22,12 +34,12 @@ export class ProductQueryDto extends PageQueryDto {
 
   /** Lowest price, inclusive. */
   @IsOptional()
-  @IsMoney({ api: { required: false } })
+  @IsMoney({ api: MONEY_QUERY })
   minPrice?: number;
 
   /** Highest price, inclusive. */
   @IsOptional()
-  @IsMoney({ api: { required: false } })
+  @IsMoney({ api: MONEY_QUERY })
   maxPrice?: number;
 
   /** true: only products with stock > 0; false: only those without. */

@@ -4,12 +4,12 @@ import { PageDto } from '../../common/pagination/page.dto';
 import { Product } from '../entities/product.entity';
 
 export class ProductResponseDto {
-  @ApiProperty({ example: 1 }) id: number;
+  @ApiProperty({ type: 'integer', example: 1 }) id: number;
   @ApiProperty({ example: 'Espresso beans 1 kg' }) name: string;
   @ApiProperty({ type: String, nullable: true, example: 'Dark roast' }) description: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'BEAN-1KG' }) sku: string | null;
   @ApiProperty({ example: '19.99', pattern: '^\\d+\\.\\d{2}$' }) price: string;
-  @ApiProperty({ example: 25 }) stock: number;
+  @ApiProperty({ type: 'integer', example: 25 }) stock: number;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
 

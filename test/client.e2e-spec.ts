@@ -1,0 +1,132 @@
+/**
+ * A user's code, written against the generated types (test/generated/api.d.ts, from
+ * swagger.yaml by `npm run openapi:types`) with openapi-fetch: if the document and the API
+ * disagree, this either stops compiling or fails at run time (every answer is also checked
+ * against swagger.yaml by a middleware).
+ *
+ * The journey runs step by step on shared state; to extend it (cart -> checkout -> read order),
+ * add `it` steps at the end that use `shop` and `as(customerToken)`.
+ */
+import createClient, { Middleware } from 'openapi-fetch';
+import type { components, paths } from './generated/api';
+import { oracle } from './helpers/openapi';
+import { seedCustomerAccount } from './helpers/seed';
+import { ADMIN, startApp, TestApp } from './helpers/test-app';
+
+type Product = components['schemas']['ProductResponseDto'];
+
+/** Checks every answer the client receives against swagger.yaml. */
+const documentCheck: Middleware = {
+  async onResponse({ request, response }) {
+    const text = await response.clone().text();
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = text;
+    }
+    const url = new URL(request.url);
+    const problems = oracle().check(request.method, url.pathname, {
+      status: response.status,
+      headers: response.headers,
+      body,
+      text,
+    });
+    if (problems.length > 0) {
+      throw new Error(`${request.method} ${url.pathname}: ${problems.join('; ')}`);
+    }
+    return undefined;
+  },
+};
+
+describe('A client generated from swagger.yaml (openapi-fetch)', () => {
+  let t: TestApp;
+  let shop: ReturnType<typeof createClient<paths>>;
+  /** Per-call options that sign the request in as someone. */
+  const as = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+
+  let adminToken: string;
+  let customerToken: string;
+  let listed: Product[] = [];
+
+  beforeAll(async () => {
+    t = await startApp();
+    shop = createClient<paths>({ baseUrl: t.baseUrl });
+    shop.use(documentCheck);
+    // Accounts are created directly, so this journey needs nothing but the catalog.
+    await seedCustomerAccount(t.app, 'client-user', 'client-password');
+  });
+  afterAll(async () => t.close());
+
+  it('an administrator signs in and stocks the catalog', async () => {
+    const { data, error } = await shop.POST('/api/v1/auth/login', {
+      body: { username: ADMIN.username, password: ADMIN.password },
+    });
+    expect(error).toBeUndefined();
+    adminToken = data!.accessToken;
+    for (const [name, price, stock] of [
+      ['Client tea', '4.10', 10],
+      ['Client mug', 7.5, 3],
+    ] as const) {
+      const created = await shop.POST('/api/v1/products', {
+        body: { name, price, stock },
+        ...as(adminToken),
+      });
+      expect(created.response.status).toBe(201);
+      expect(created.data).toMatchObject({ name, stock });
+    }
+  });
+
+  it('a customer signs in', async () => {
+    const { data, error, response } = await shop.POST('/api/v1/auth/login', {
+      body: { username: 'client-user', password: 'client-password' },
+    });
+    expect(error).toBeUndefined();
+    expect(response.status).toBe(200);
+    expect(data!.tokenType).toBe('Bearer');
+    expect(data!.expiresIn).toBeGreaterThan(0);
+    customerToken = data!.accessToken;
+
+    const me = await shop.GET('/api/v1/auth/me', as(customerToken));
+    expect(me.data).toMatchObject({ username: 'client-user', role: 'customer' });
+  });
+
+  it('browses the catalog: searched, sorted, one page', async () => {
+    const { data, error } = await shop.GET('/api/v1/products', {
+      params: { query: { search: 'client', sort: 'price', page: 1, limit: 10 } },
+      ...as(customerToken),
+    });
+    expect(error).toBeUndefined();
+    expect(data!.meta).toEqual({ page: 1, limit: 10, total: 2, totalPages: 1 });
+    listed = data!.data;
+    expect(listed.map((p) => [p.name, p.price])).toEqual([
+      ['Client tea', '4.10'],
+      ['Client mug', '7.50'],
+    ]);
+  });
+
+  it('reads one product', async () => {
+    const { data, error } = await shop.GET('/api/v1/products/{id}', {
+      params: { path: { id: listed[0].id } },
+      ...as(customerToken),
+    });
+    expect(error).toBeUndefined();
+    expect(data).toMatchObject({ id: listed[0].id, name: 'Client tea', price: '4.10', stock: 10 });
+  });
+
+  it('gets a typed problem for a product that does not exist', async () => {
+    const { data, error, response } = await shop.GET('/api/v1/products/{id}', {
+      params: { path: { id: 999999 } },
+      ...as(customerToken),
+    });
+    expect(data).toBeUndefined();
+    expect(response.status).toBe(404);
+    expect(error).toMatchObject({ status: 404, title: 'Not Found' });
+  });
+
+  it('is told to sign in again without a token', async () => {
+    const { error, response } = await shop.GET('/api/v1/products');
+    expect(response.status).toBe(401);
+    expect(error).toMatchObject({ status: 401 });
+  });
+});

@@ -1,0 +1,278 @@
+/**
+ * Hostile requests derived from swagger.yaml, for test/fuzz.e2e-spec.ts: junk values, body
+ * mutations starting from the document's examples, junk query parameters and path ids.
+ */
+import fc from 'fast-check';
+import { DocOperation, oracle } from './openapi';
+
+/** A well-formed id that no row has: requests about it reach validation and lookups. */
+export const MISSING_ID = '2147483647';
+
+// ---- values a careless or hostile client sends ----------------------------------------------
+
+const oddStrings = fc.constantFrom(
+  '',
+  ' ',
+  '\u0000',
+  '\uD800',
+  '\u202E\u0041',
+  "'; DROP TABLE products; --",
+  '%',
+  '_',
+  '\\',
+  '<script>alert(1)</script>',
+  '19.999',
+  '-0.01',
+  '1e3',
+  'NaN',
+  'Infinity',
+  'null',
+  'true',
+  '0x10',
+  '😀'.repeat(80),
+  'x'.repeat(10_001),
+);
+const hugeNumbers = fc.constantFrom(
+  1e308,
+  -1e308,
+  2 ** 53 + 1,
+  -(2 ** 31) - 1,
+  2 ** 31,
+  1e20,
+  -1,
+  0,
+  0.001,
+  1.5,
+);
+const scalarJunk: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constant(null),
+  fc.boolean(),
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  hugeNumbers,
+  fc.string({ maxLength: 30 }),
+  fc.string({ unit: 'binary', maxLength: 30 }),
+  oddStrings,
+);
+const junk: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 4, arbitrary: scalarJunk },
+  { weight: 1, arbitrary: fc.array(scalarJunk, { maxLength: 4 }) },
+  { weight: 1, arbitrary: fc.dictionary(fc.string({ maxLength: 8 }), scalarJunk, { maxKeys: 3 }) },
+);
+/** Query values: shorter than body strings, so that a request head stays under Node's 16 KiB. */
+const junkText: fc.Arbitrary<string> = fc.oneof(
+  oddStrings.map((s) => s.slice(0, 3000)),
+  fc.string({ maxLength: 30 }),
+  fc.string({ unit: 'binary', maxLength: 30 }),
+  hugeNumbers.map(String),
+  fc.constantFrom('[]', '{}', 'a,b', '1,2'),
+);
+/** Path ids that are not positive integers (plus valid-looking ones nobody has). */
+const junkId: fc.Arbitrary<string> = fc
+  .oneof(
+    fc.constantFrom('0', '-1', '1.5', '1e3', '01', '+1', '0x10', 'abc', 'null', '١', MISSING_ID),
+    fc.constantFrom('2147483648', '99999999999999999999', 'x'.repeat(300)),
+    fc.string({ minLength: 1, maxLength: 20 }),
+    fc.string({ unit: 'binary', minLength: 1, maxLength: 20 }),
+  )
+  // Dot segments would be resolved away by the URL parser, i.e. reach another route.
+  .filter((s) => !/^(\.|%2e)*$/i.test(s) && !/^\s*$/.test(s));
+
+// ---- requests derived from the document -----------------------------------------------------
+
+/** A plausible value for a schema, from its examples: the starting point of mutations. */
+function sample(schemaOrRef: any, depth = 0): unknown {
+  const schema = oracle().resolve(schemaOrRef ?? {});
+  if (schema.example !== undefined) return schema.example;
+  if (schema.default !== undefined) return schema.default;
+  if (depth > 4) return null;
+  if (schema.allOf)
+    return Object.assign({}, ...schema.allOf.map((s: unknown) => sample(s, depth + 1)));
+  if (schema.oneOf || schema.anyOf) return sample((schema.oneOf ?? schema.anyOf)[0], depth + 1);
+  if (schema.enum) return schema.enum[0];
+  switch (schema.type) {
+    case 'object':
+    case undefined:
+      return Object.fromEntries(
+        Object.entries<any>(schema.properties ?? {}).map(([k, s]) => [k, sample(s, depth + 1)]),
+      );
+    case 'array':
+      return [sample(schema.items, depth + 1)];
+    case 'integer':
+    case 'number':
+      return 1;
+    case 'boolean':
+      return true;
+    default:
+      return 'text';
+  }
+}
+
+type Mutation =
+  | { kind: 'drop'; index: number }
+  | { kind: 'set'; index: number; value: unknown }
+  | { kind: 'extra'; name: string; value: unknown };
+
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.record({ kind: fc.constant('drop' as const), index: fc.nat() }),
+  fc.record({ kind: fc.constant('set' as const), index: fc.nat(), value: junk }),
+  fc.record({
+    kind: fc.constant('extra' as const),
+    name: fc.oneof(
+      fc.string({ minLength: 1, maxLength: 12 }),
+      fc.constantFrom('id', 'role', 'isAdmin', '__proto__', 'constructor'),
+    ),
+    value: junk,
+  }),
+);
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function mutate(base: unknown, mutations: Mutation[]): unknown {
+  if (!base || typeof base !== 'object' || Array.isArray(base)) return base;
+  const body: Record<string, unknown> = JSON.parse(JSON.stringify(base));
+  for (const m of mutations) {
+    const keys = Object.keys(body);
+    if (m.kind === 'extra') {
+      // defineProperty: a plain assignment to "__proto__" would not create a key.
+      Object.defineProperty(body, m.name, {
+        value: m.value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else if (keys.length > 0) {
+      const key = keys[m.index % keys.length];
+      if (m.kind === 'drop') delete body[key];
+      else body[key] = m.value;
+    }
+  }
+  return body;
+}
+
+export interface FuzzRequest {
+  actor: 'admin' | 'customer';
+  path: string;
+  query: [string, string][];
+  /** A JSON value to send, or a raw body with its content type. */
+  body?: { json: unknown } | { raw: string; contentType: string };
+  unknownQuery: boolean;
+  /** The JSON body has a field its schema does not declare. */
+  unknownBody?: boolean;
+}
+
+/** The property names a body schema declares (through $ref and allOf). */
+function declaredFields(schemaOrRef: unknown): string[] {
+  const schema = oracle().resolve(schemaOrRef ?? {});
+  return [
+    ...Object.keys(schema.properties ?? {}),
+    ...(schema.allOf ?? []).flatMap((s: unknown) => declaredFields(s)),
+  ];
+}
+
+export function requestsFor(o: DocOperation): fc.Arbitrary<FuzzRequest> {
+  const params: any[] = (o.op.parameters ?? []).map((p: unknown) => oracle().resolve(p));
+  const pathNames = params.filter((p) => p.in === 'path').map((p) => p.name as string);
+  const queryNames = params.filter((p) => p.in === 'query').map((p) => p.name as string);
+  const bodySchema = o.op.requestBody?.content?.['application/json']?.schema;
+  const actor = fc.constantFrom('admin' as const, 'customer' as const);
+  const fillPath = (ids: string[]) =>
+    pathNames.reduce(
+      (p, name, i) => p.replace(`{${name}}`, encodeURIComponent(ids[i] ?? MISSING_ID)),
+      o.path.replace(/^\/api\/v1/, ''),
+    );
+  const plainPath = fillPath([]);
+  const sends = ['post', 'put', 'patch', 'delete'].includes(o.method);
+
+  const unknownName = fc
+    .oneof(
+      fc.string({ minLength: 1, maxLength: 10 }),
+      fc.constantFrom('__proto__', 'constructor', 'a[b]'),
+    )
+    .filter((n) => !queryNames.includes(n));
+  const queryEntry = fc.oneof(
+    ...(queryNames.length > 0
+      ? [
+          fc
+            .tuple(fc.constantFrom(...queryNames), junkText)
+            .map(([k, v]) => ({ k, v, unknown: false })),
+        ]
+      : []),
+    // The query parser drops `__proto__` (prototype-pollution guard): the app never sees it.
+    fc.tuple(unknownName, junkText).map(([k, v]) => ({ k, v, unknown: k !== '__proto__' })),
+  );
+  const byQuery = fc
+    .record({ actor, entries: fc.array(queryEntry, { minLength: 1, maxLength: 4 }) })
+    .map(({ actor, entries }) => ({
+      actor,
+      path: plainPath,
+      query: entries.map((e) => [e.k, e.v] as [string, string]),
+      unknownQuery: entries.some((e) => e.unknown),
+      body: bodySchema ? { json: sample(bodySchema) } : undefined,
+    }));
+
+  const kinds: fc.Arbitrary<FuzzRequest>[] = [byQuery];
+  if (pathNames.length > 0) {
+    kinds.push(
+      fc
+        .record({
+          actor,
+          ids: fc.array(junkId, { minLength: pathNames.length, maxLength: pathNames.length }),
+        })
+        .map(({ actor, ids }) => ({
+          actor,
+          path: fillPath(ids),
+          query: [],
+          unknownQuery: false,
+          body: bodySchema ? { json: sample(bodySchema) } : undefined,
+        })),
+    );
+  }
+  if (sends) {
+    const base = bodySchema ? sample(bodySchema) : {};
+    const bodies = fc.oneof(
+      {
+        weight: 5,
+        arbitrary: fc
+          .array(mutation, { minLength: 1, maxLength: 3 })
+          .map((ms) => ({ json: mutate(base, ms) })),
+      },
+      { weight: 1, arbitrary: junk.map((json) => ({ json })) },
+      {
+        weight: 1,
+        arbitrary: fc
+          .constantFrom('{', '{"a":', '[1,', 'nul', '{"name": "x",}', '\u0000')
+          .map((raw) => ({
+            raw,
+            contentType: 'application/json',
+          })),
+      },
+      {
+        weight: 1,
+        arbitrary: fc
+          .constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/xml')
+          .map((contentType) => ({
+            raw: contentType === 'application/xml' ? '<a/>' : 'name=x&price=1',
+            contentType,
+          })),
+      },
+    );
+    kinds.push(
+      fc.record({ actor, body: bodies }).map(({ actor, body }) => ({
+        actor,
+        path: plainPath,
+        query: [],
+        unknownQuery: false,
+        body,
+        unknownBody:
+          Boolean(bodySchema) &&
+          'json' in body &&
+          isPlainObject(body.json) &&
+          Object.keys(body.json).some((k) => !declaredFields(bodySchema).includes(k)),
+      })),
+    );
+  }
+  return fc.oneof(...kinds);
+}
