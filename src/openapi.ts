@@ -54,6 +54,11 @@ const HEADERS: Record<string, HeaderObject> = {
     description: 'Seconds to wait before trying again',
     schema: { type: 'integer', minimum: 0 },
   },
+  'Idempotent-Replayed': {
+    description:
+      'Present (true) when this answer replays the first response for the Idempotency-Key',
+    schema: { type: 'string', enum: ['true'] },
+  },
   'X-Cache': {
     description: 'Whether this GET was answered from the response cache',
     schema: { type: 'string', enum: ['HIT', 'MISS'] },
@@ -65,7 +70,8 @@ type HeaderName =
   | 'X-RateLimit-Remaining'
   | 'X-RateLimit-Reset'
   | 'Retry-After'
-  | 'X-Cache';
+  | 'X-Cache'
+  | 'Idempotent-Replayed';
 const RATE_LIMIT_HEADERS: HeaderName[] = [
   'X-RateLimit-Limit',
   'X-RateLimit-Remaining',
@@ -146,6 +152,9 @@ function completeOperation(
     addProblem(op, 503);
   }
   for (const p of pathParams) normalizeIdParam(p);
+  const idempotent = params.some((p) => p.in === 'header' && p.name === 'Idempotency-Key');
+  // A key reused with another body is 422; while its first request still runs, 409.
+  if (idempotent) [409, 422].forEach((s) => addProblem(op, s));
   for (const p of params.filter((q) => q.in === 'query')) {
     const schema = p.schema as SchemaObject | undefined;
     // A query parameter with a default is optional, whatever the TS property looked like.
@@ -162,6 +171,7 @@ function completeOperation(
       { instance?: string } | undefined;
     if (problemExample) problemExample.instance = path.replace(/\{[^}]+\}/g, '1');
     const names: HeaderName[] = ['X-Request-Id'];
+    if (idempotent && status.startsWith('2')) names.push('Idempotent-Replayed');
     if (!exempt) {
       names.push(...RATE_LIMIT_HEADERS);
       if (method === 'get') names.push('X-Cache');

@@ -3,6 +3,7 @@ import { getRepositoryToken } from '@nestjs/typeorm';
 import { QueryFailedError } from 'typeorm';
 import { Product } from './entities/product.entity';
 import { ProductsService } from './products.service';
+import { CacheVersionService } from '../common/cache/cache-version.service';
 
 const product = (over: Partial<Product> = {}): Product => ({
   id: 1,
@@ -27,10 +28,16 @@ describe('ProductsService', () => {
     createQueryBuilder: jest.fn(),
   };
 
+  const versions = { bump: jest.fn().mockResolvedValue(undefined) };
+
   beforeEach(async () => {
     jest.clearAllMocks();
     const moduleRef = await Test.createTestingModule({
-      providers: [ProductsService, { provide: getRepositoryToken(Product), useValue: repo }],
+      providers: [
+        ProductsService,
+        { provide: getRepositoryToken(Product), useValue: repo },
+        { provide: CacheVersionService, useValue: versions },
+      ],
     }).compile();
     service = moduleRef.get(ProductsService);
   });
@@ -42,6 +49,7 @@ describe('ProductsService', () => {
       expect.objectContaining({ priceCents: 410, stock: 0 }),
     );
     expect(res.price).toBe('4.10');
+    expect(versions.bump).toHaveBeenCalledWith('products');
   });
 
   it('maps a duplicate sku to a conflict', async () => {
@@ -74,6 +82,7 @@ describe('ProductsService', () => {
     repo.findOne.mockResolvedValue(product({ sku: 'A' }));
     await service.remove(1);
     expect(repo.update).toHaveBeenCalledWith({ id: 1 }, { sku: null, deletedAt: expect.any(Date) });
+    expect(versions.bump).toHaveBeenCalledWith('products');
   });
 
   it('refuses minPrice above maxPrice before querying', async () => {

@@ -423,6 +423,7 @@ export interface components {
             /**
              * @description Default `customer`.
              * @default customer
+             * @example customer
              * @enum {string}
              */
             role: "admin" | "customer";
@@ -469,11 +470,15 @@ export interface components {
             password?: string;
         };
         CreateCustomerDto: {
-            /** @description Full name, 1..120 characters (surrounding spaces are removed). */
+            /**
+             * @description Full name, 1..120 characters (surrounding spaces are removed).
+             * @example Ada Lovelace
+             */
             name: string;
             /**
              * Format: email
              * @description E-mail address, unique among customers; stored lower-case.
+             * @example ada@example.com
              */
             email: string;
             /**
@@ -487,11 +492,15 @@ export interface components {
             meta: components["schemas"]["PageMetaDto"];
         };
         UpdateCustomerDto: {
-            /** @description Full name, 1..120 characters (surrounding spaces are removed). */
+            /**
+             * @description Full name, 1..120 characters (surrounding spaces are removed).
+             * @example Ada Lovelace
+             */
             name?: string;
             /**
              * Format: email
              * @description E-mail address, unique among customers; stored lower-case.
+             * @example ada@example.com
              */
             email?: string;
             /**
@@ -585,16 +594,25 @@ export interface components {
             stock: number;
         };
         OrderLineDto: {
-            /** @description The product to order. */
+            /**
+             * @description The product to order.
+             * @example 1
+             */
             productId: number;
-            /** @description Units, integer 1..1000. */
+            /**
+             * @description Units, integer 1..1000.
+             * @example 2
+             */
             quantity: number;
         };
         CreateOrderDto: {
+            /**
+             * @description Administrators: the customer the order is for (required). Customers: omit, or their own id.
+             * @example 1
+             */
+            customerId?: number;
             /** @description 1..50 lines; lines for the same product are merged (their quantities added). */
             items: components["schemas"]["OrderLineDto"][];
-            /** @description Administrators: the customer the order is for (required). Customers: omit, or their own id. */
-            customerId?: number;
         };
         OrderCustomerDto: {
             /** @example 1 */
@@ -672,6 +690,7 @@ export interface components {
             available: boolean;
             /**
              * @description Why the line is not available: the product was deleted, or there is not enough stock.
+             * @example insufficient_stock
              * @enum {string}
              */
             problem?: "gone" | "insufficient_stock";
@@ -685,7 +704,10 @@ export interface components {
             total: string;
         };
         SetCartItemDto: {
-            /** @description Units wanted, integer 0..1000; 0 removes the line. */
+            /**
+             * @description Units wanted, integer 0..1000; 0 removes the line.
+             * @example 2
+             */
             quantity: number;
         };
         DependencyStatusDto: {
@@ -780,6 +802,8 @@ export interface components {
         "X-RateLimit-Reset": number;
         /** @description Seconds to wait before trying again */
         "Retry-After": number;
+        /** @description Present (true) when this answer replays the first response for the Idempotency-Key */
+        "Idempotent-Replayed": "true";
         /** @description Whether this GET was answered from the response cache */
         "X-Cache": "HIT" | "MISS";
     };
@@ -4645,6 +4669,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -6303,6 +6328,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];

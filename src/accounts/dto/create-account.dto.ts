@@ -36,7 +36,12 @@ export class CreateAccountDto {
   @MaxBytes(72)
   password: string;
 
-  @ApiPropertyOptional({ enum: ROLES, default: 'customer', description: 'Default `customer`.' })
+  @ApiPropertyOptional({
+    enum: ROLES,
+    default: 'customer',
+    example: 'customer',
+    description: 'Default `customer`.',
+  })
   @IsOptional()
   @IsIn(ROLES)
   role?: Role;

@@ -16,7 +16,8 @@ export class CartItemResponseDto {
   /** false when checkout would fail on this line right now. */
   @ApiProperty({ example: true }) available: boolean;
   /** Why the line is not available: the product was deleted, or there is not enough stock. */
-  @ApiPropertyOptional({ enum: CART_PROBLEMS }) problem?: CartProblem;
+  @ApiPropertyOptional({ enum: CART_PROBLEMS, example: 'insufficient_stock' })
+  problem?: CartProblem;
 
   static from(item: CartItem, product: Product): CartItemResponseDto {
     const problem: CartProblem | undefined =

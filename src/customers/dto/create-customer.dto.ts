@@ -4,13 +4,19 @@ import { IsEmail, IsString, Length, Matches, MaxLength } from 'class-validator';
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateCustomerDto {
-  /** Full name, 1..120 characters (surrounding spaces are removed). */
+  /**
+   * Full name, 1..120 characters (surrounding spaces are removed).
+   * @example "Ada Lovelace"
+   */
   @Transform(trim)
   @IsString()
   @Length(1, 120)
   name: string;
 
-  /** E-mail address, unique among customers; stored lower-case. */
+  /**
+   * E-mail address, unique among customers; stored lower-case.
+   * @example "ada@example.com"
+   */
   @Transform(({ value }: { value: unknown }) =>
     typeof value === 'string' ? value.trim().toLowerCase() : value,
   )

@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -15,12 +16,14 @@ export const MAX_QUANTITY = 1000;
 
 export class OrderLineDto {
   /** The product to order. */
+  @ApiProperty({ example: 1 })
   @IsInt()
   @Min(1)
   @Max(2_147_483_647)
   productId: number;
 
   /** Units, integer 1..1000. */
+  @ApiProperty({ example: 2, minimum: 1, maximum: MAX_QUANTITY })
   @IsInt()
   @Min(1)
   @Max(MAX_QUANTITY)
@@ -41,6 +44,7 @@ export class CreateOrderDto {
   items: OrderLineDto[];
 
   /** Administrators: the customer the order is for (required). Customers: omit, or their own id. */
+  @ApiPropertyOptional({ example: 1 })
   @IsOptional()
   @IsInt()
   @Min(1)
