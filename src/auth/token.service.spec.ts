@@ -30,4 +30,17 @@ describe('TokenService', () => {
   it('returns null for garbage', () => {
     expect(tokens.verify('not.a.token')).toBeNull();
   });
+
+  it('refuses a remembered token once it has expired', () => {
+    const fresh = new TokenService(jwt);
+    const token = fresh.sign({ sub: 2, role: 'customer', ver: 0, sid: 's' });
+    expect(fresh.verify(token)).not.toBeNull(); // now remembered
+    const later = Date.now() + 61_000;
+    const spy = jest.spyOn(Date, 'now').mockReturnValue(later);
+    try {
+      expect(fresh.verify(token)).toBeNull();
+    } finally {
+      spy.mockRestore();
+    }
+  });
 });

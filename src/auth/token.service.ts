@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { LRUCache } from 'lru-cache';
 import { Role } from '../common/decorators/roles.decorator';
 
 export interface AccessClaims {
@@ -20,6 +21,13 @@ export interface AccessClaims {
  */
 @Injectable()
 export class TokenService {
+  /**
+   * Tokens already verified, by their exact text: a client sends the same token on every
+   * request, and re-checking the HMAC and re-parsing JSON each time was a measurable cost.
+   * Expiry is still checked on every use; revocation is the guard's separate check.
+   */
+  private readonly verified = new LRUCache<string, AccessClaims>({ max: 20_000 });
+
   constructor(private readonly jwt: JwtService) {}
 
   sign(claims: Omit<AccessClaims, 'iat' | 'exp'>): string {
@@ -28,6 +36,14 @@ export class TokenService {
 
   /** Returns the claims, or null for anything not a valid, unexpired, well-formed token. */
   verify(token: string): AccessClaims | null {
+    const known = this.verified.get(token);
+    if (known) return known.exp * 1000 > Date.now() ? known : null;
+    const claims = this.verifyFresh(token);
+    if (claims) this.verified.set(token, claims);
+    return claims;
+  }
+
+  private verifyFresh(token: string): AccessClaims | null {
     let payload: Partial<AccessClaims>;
     try {
       payload = this.jwt.verify<Partial<AccessClaims>>(token);

@@ -29,9 +29,22 @@ import { RedisKeyvStore } from './redis-keyv-store';
         redis: Redis | null,
         circuit: RedisCircuit,
       ) => {
-        const store = redis ? new RedisKeyvStore(redis, circuit) : new MemoryKeyvStore(50_000);
+        // In memory, values are kept as they are: no JSON round trip on every read.
+        const keyv = redis
+          ? new Keyv({
+              store: new RedisKeyvStore(redis, circuit),
+              namespace: 'sf',
+              useKeyPrefix: false,
+            })
+          : new Keyv({
+              store: new MemoryKeyvStore(50_000),
+              namespace: 'sf',
+              useKeyPrefix: false,
+              serialize: undefined,
+              deserialize: undefined,
+            });
         return {
-          stores: [new Keyv({ store, namespace: 'sf', useKeyPrefix: false })],
+          stores: [keyv],
           ttl: config.ttlSeconds * 1000,
         };
       },

@@ -19,8 +19,9 @@ import { CacheVersionService } from './cache-version.service';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** The JSON text of the body: a hit is sent as it is, with no parse and no re-serialisation. */
 interface CachedResponse {
-  body: unknown;
+  text: string;
 }
 
 /**
@@ -95,15 +96,17 @@ export class HttpCacheInterceptor implements NestInterceptor {
     const key = `http:${createHash('sha256').update(raw).digest('base64url')}`;
 
     const hit = await this.cache.get<CachedResponse>(key);
-    if (hit) {
+    if (hit && typeof hit.text === 'string') {
       void reply.header('X-Cache', 'HIT');
-      return of(hit.body);
+      void reply.header('content-type', 'application/json; charset=utf-8');
+      return of(hit.text);
     }
     void reply.header('X-Cache', 'MISS');
     return next.handle().pipe(
       mergeMap(async (body: unknown) => {
         if (reply.statusCode === 200 && body !== undefined) {
-          await this.cache.set<CachedResponse>(key, { body }, this.config.ttlSeconds * 1000);
+          const text = JSON.stringify(body);
+          await this.cache.set<CachedResponse>(key, { text }, this.config.ttlSeconds * 1000);
         }
         return body;
       }),
