@@ -24,6 +24,8 @@ export function buildTypeOrmOptions(config: DatabaseConfig): DataSourceOptions {
       // WAL lets readers proceed while a writer commits; timeout is SQLite's busy wait.
       enableWAL: database !== ':memory:',
       timeout: 5000,
+      // TypeORM's default of 100 prepared statements thrashes with this app's query mix.
+      statementCacheSize: 1000,
     };
   }
   const url = config.url.replace(/^mariadb:/, 'mysql:');

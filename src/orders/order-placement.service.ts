@@ -37,16 +37,21 @@ export class OrderPlacementService {
 
     // Conditional decrement, in ascending productId order: the row lock plus `stock >= :q`
     // means stock never goes below zero, however many orders race for the last units.
+    // Plain portable SQL: this runs while the transaction holds its locks, so it is kept lean.
+    const runner = em.queryRunner;
+    if (!runner) throw new Error('OrderPlacementService.place needs a transaction');
+    const now = new Date();
+    const updatedAt = em.getRepository(Product).metadata.findColumnWithPropertyName('updatedAt');
+    // The driver's own date format (SQLite keeps text, MySQL a DATETIME).
+    const stamp: unknown = updatedAt
+      ? em.connection.driver.preparePersistentValue(now, updatedAt)
+      : now;
     for (const line of merged) {
-      const res = await em
-        .createQueryBuilder()
-        .update(Product)
-        .set({ stock: () => 'stock - :q' })
-        .where('id = :id AND stock >= :q AND deletedAt IS NULL', {
-          id: line.productId,
-          q: line.quantity,
-        })
-        .execute();
+      const res = (await runner.query(
+        'UPDATE products SET stock = stock - ?, updatedAt = ? WHERE id = ? AND stock >= ? AND deletedAt IS NULL',
+        [line.quantity, stamp, line.productId, line.quantity],
+        true,
+      )) as { affected?: number };
       if (res.affected !== 1) {
         const product = byId.get(line.productId) as Product;
         throw conflict(
@@ -65,14 +70,15 @@ export class OrderPlacementService {
         lineTotalCents: lineTotalCents(product.priceCents, line.quantity),
       });
     });
-    const order = await em.save(
-      em.create(Order, {
-        customerId,
-        status: 'pending',
-        totalCents: items.reduce((sum, i) => sum + i.lineTotalCents, 0),
-        orderDate: new Date(),
-      }),
-    );
+    const order = em.create(Order, {
+      customerId,
+      status: 'pending',
+      totalCents: items.reduce((sum, i) => sum + i.lineTotalCents, 0),
+      orderDate: now,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await em.insert(Order, order);
     for (const item of items) item.orderId = order.id;
     await em.insert(OrderItem, items);
     return OrderResponseDto.from(order, customer, items);

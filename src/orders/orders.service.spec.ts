@@ -59,10 +59,19 @@ function fakeManager(products: FakeProduct[], opts: { orderStatus?: OrderStatus 
     ),
     create: jest.fn((_e: unknown, v: object) => ({ ...v })),
     save: jest.fn(async (v: object) => ({ id: 77, ...v })),
-    insert: jest.fn(async (_e: unknown, rows: unknown) => {
-      inserted.push(rows);
+    insert: jest.fn(async (entity: { name: string }, rows: unknown) => {
+      // TypeORM writes the generated id back into an inserted entity.
+      if (entity.name === 'Order') Object.assign(rows as object, { id: 77 });
+      else inserted.push(rows);
       return { identifiers: [{ id: 1 }] };
     }),
+    getRepository: jest.fn(() => ({ metadata: { findColumnWithPropertyName: () => undefined } })),
+    // The placement's conditional stock update: `stock - ? ... WHERE id = ? AND stock >= ?`.
+    queryRunner: {
+      query: jest.fn(async (_sql: string, [q, , id]: [number, unknown, number]) =>
+        chain('Product').where(null, { id, q }).execute(),
+      ),
+    },
     createQueryBuilder: jest.fn((): unknown => {
       const qb = {
         update: (entity: { name: string }) => {
