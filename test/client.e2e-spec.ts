@@ -129,4 +129,62 @@ describe('A client generated from swagger.yaml (openapi-fetch)', () => {
     expect(response.status).toBe(401);
     expect(error).toMatchObject({ status: 401 });
   });
+
+  let orderId: number;
+
+  it('fills the cart', async () => {
+    const tea = await shop.PUT('/api/v1/cart/items/{productId}', {
+      params: { path: { productId: listed[0].id } },
+      body: { quantity: 3 },
+      ...as(customerToken),
+    });
+    expect(tea.response.ok).toBe(true);
+    await shop.PUT('/api/v1/cart/items/{productId}', {
+      params: { path: { productId: listed[1].id } },
+      body: { quantity: 1 },
+      ...as(customerToken),
+    });
+    const { data, error } = await shop.GET('/api/v1/cart', as(customerToken));
+    expect(error).toBeUndefined();
+    // 3 x 4.10 + 1 x 7.50, summed exactly.
+    expect(data!.total).toBe('19.80');
+    expect(data!.items).toHaveLength(2);
+  });
+
+  it('checks out with an idempotency key, and a retry returns the same order', async () => {
+    const key = {
+      headers: { ...as(customerToken).headers, 'Idempotency-Key': 'client-journey-1' },
+    };
+    const first = await shop.POST('/api/v1/cart/checkout', key);
+    expect(first.response.status).toBe(201);
+    expect(first.data).toMatchObject({ status: 'pending', total: '19.80' });
+    orderId = first.data!.id;
+    const retry = await shop.POST('/api/v1/cart/checkout', key);
+    expect(retry.response.status).toBe(201);
+    expect(retry.data!.id).toBe(orderId);
+    const cart = await shop.GET('/api/v1/cart', as(customerToken));
+    expect(cart.data!.items).toEqual([]);
+  });
+
+  it('reads the order back, and sees the stock it took', async () => {
+    const { data, error } = await shop.GET('/api/v1/orders/{id}', {
+      params: { path: { id: orderId } },
+      ...as(customerToken),
+    });
+    expect(error).toBeUndefined();
+    expect(data).toMatchObject({ id: orderId, status: 'pending', total: '19.80' });
+    expect(data!.items.map((i) => [i.name, i.quantity, i.lineTotal])).toEqual(
+      expect.arrayContaining([
+        ['Client tea', 3, '12.30'],
+        ['Client mug', 1, '7.50'],
+      ]),
+    );
+    const tea = await shop.GET('/api/v1/products/{id}', {
+      params: { path: { id: listed[0].id } },
+      ...as(customerToken),
+    });
+    expect(tea.data!.stock).toBe(7);
+    const mine = await shop.GET('/api/v1/orders', as(customerToken));
+    expect(mine.data!.data.map((o) => o.id)).toEqual([orderId]);
+  });
 });
