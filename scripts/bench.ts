@@ -8,7 +8,7 @@
  * through the database driver. Prints a table and writes docs/benchmarks.md.
  */
 import { execSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { driverPlaceOrderBaseline } from './bench/driver-baseline';
@@ -183,8 +183,7 @@ async function main(): Promise<void> {
     );
     const report = render(rows, { databaseUrl, redisUrl, appRss, quick, oversold });
     console.log(report);
-    if (!quick)
-      writeFileSync(join(ROOT, 'docs', `benchmarks${redisUrl ? '-mysql-redis' : ''}.md`), report);
+    if (!quick) writeSection(databaseUrl.startsWith('sqlite') ? 'sqlite' : 'mysql', report);
     const failures = rows.filter(
       (r) => (r.statuses['500'] ?? 0) + (r.statuses['503'] ?? 0) > 0 || r.errors > 0,
     );
@@ -197,6 +196,22 @@ async function main(): Promise<void> {
   } finally {
     for (const s of servers) await s.stop();
   }
+}
+
+/** Replaces this database's table in docs/benchmarks.md, keeping the prose around it. */
+function writeSection(name: string, report: string): void {
+  const file = join(ROOT, 'docs', 'benchmarks.md');
+  const start = `<!-- bench:${name} -->`;
+  const end = `<!-- /bench:${name} -->`;
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const block = `${start}\n${report}\n${end}`;
+  const i = current.indexOf(start);
+  const j = current.indexOf(end);
+  const next =
+    i >= 0 && j > i
+      ? current.slice(0, i) + block + current.slice(j + end.length)
+      : `${current}\n${block}\n`;
+  writeFileSync(file, next);
 }
 
 function render(
