@@ -154,6 +154,8 @@ describe('Orders (e2e)', () => {
     it('makes an administrator name an existing customer', async () => {
       const p = await product('For Bob', '3.00', 10);
       expectProblem(await order(admin, [{ productId: p, quantity: 1 }]), 400);
+      // Found by the fuzz test: null was let through and ended as a 500.
+      expectProblem(await order(admin, [{ productId: p, quantity: 1 }], { customerId: null }), 400);
       expectProblem(
         await order(admin, [{ productId: p, quantity: 1 }], { customerId: 999999 }),
         422,

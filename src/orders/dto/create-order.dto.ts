@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { IsOptionalNotNull } from '../../common/validators/optional.decorator';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
   IsInt,
-  IsOptional,
   Max,
   Min,
   ValidateNested,
@@ -45,7 +45,7 @@ export class CreateOrderDto {
 
   /** Administrators: the customer the order is for (required). Customers: omit, or their own id. */
   @ApiPropertyOptional({ example: 1 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   @Max(2_147_483_647)
