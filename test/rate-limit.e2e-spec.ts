@@ -66,6 +66,20 @@ describe('Rate limit (e2e)', () => {
       );
     });
 
+    it('counts requests with a bad or missing token too, by address (401 until 429)', async () => {
+      const forged = `${alice.slice(0, -4)}AAAA`;
+      for (const remaining of [2, 1, 0]) {
+        const res = await http.get('/customers', { token: forged });
+        expectProblem(res, 401);
+        expectLimitHeaders(res, 3, remaining);
+      }
+      expectLimited(await http.get('/customers'));
+      // A valid token is its own client: the account, not the address.
+      const admin = await http.get('/customers', { token: alice });
+      expectProblem(admin, 403);
+      expectLimitHeaders(admin, 3, 2);
+    });
+
     it('counts refused (403) requests too: the role check runs after the limit', async () => {
       const refused = await http.post('/products', { name: 'X', price: '1.00' }, { token: alice });
       expectProblem(refused, 403);

@@ -35,11 +35,11 @@ import { TokenService } from './token.service';
     AuthService,
     TokenService,
     AdminBootstrapService,
-    // Order matters (global guards run in registration order): authentication first, so the
-    // rate limit can count per account (ThrottlerModule is set up in RateLimitModule), then
-    // the role check, so refused attempts are counted too.
-    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    // Order matters (global guards run in registration order): the rate limit first, so
+    // requests with a bad token are counted too (ThrottlerModule is set up in
+    // RateLimitModule), then authentication, then the role check.
     { provide: APP_GUARD, useClass: AppThrottlerGuard },
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
   exports: [TokenService],

@@ -1,6 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { ThrottlerException, ThrottlerGuard, ThrottlerRequest } from '@nestjs/throttler';
+import { Reflector } from '@nestjs/core';
+import {
+  InjectThrottlerOptions,
+  InjectThrottlerStorage,
+  ThrottlerException,
+  ThrottlerGuard,
+  type ThrottlerModuleOptions,
+  ThrottlerRequest,
+  type ThrottlerStorage,
+} from '@nestjs/throttler';
 import { FastifyReply, FastifyRequest } from 'fastify';
+import { TokenService } from '../../auth/token.service';
 
 /** The lowest `remaining` reported so far for a request, so the tightest limit is shown. */
 const shown = new WeakMap<object, number>();
@@ -11,11 +21,34 @@ const shown = new WeakMap<object, number>();
  * library would name a second throttler's headers `X-RateLimit-Limit-login` and
  * `Retry-After-login`), and a 429 always carries a plain Retry-After.
  *
- * Registered right after the JWT guard (see AuthModule), so request.user is set and the
- * tracker can be the account.
+ * Registered before the JWT guard (see AuthModule), so requests with a missing or bad
+ * token are limited too, by address; a valid token makes the account the client.
  */
 @Injectable()
 export class AppThrottlerGuard extends ThrottlerGuard {
+  constructor(
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() storage: ThrottlerStorage,
+    reflector: Reflector,
+    private readonly tokens: TokenService,
+  ) {
+    super(options, storage, reflector);
+  }
+
+  /**
+   * The account of a valid access token (signature and expiry; verification is memoised, so
+   * this costs a map lookup), otherwise the client address (X-Forwarded-For only with
+   * TRUST_PROXY, through Fastify's trustProxy).
+   */
+  protected override async getTracker(req: Record<string, unknown>): Promise<string> {
+    const request = req as unknown as FastifyRequest;
+    const header = request.headers.authorization;
+    const claims = header?.startsWith('Bearer ')
+      ? this.tokens.verify(header.slice(7).trim())
+      : null;
+    return claims ? `acct:${claims.sub}` : `ip:${request.ip}`;
+  }
+
   protected override async handleRequest(props: ThrottlerRequest): Promise<boolean> {
     const { context, limit, ttl, throttler, blockDuration, getTracker, generateKey } = props;
     const request = context.switchToHttp().getRequest<FastifyRequest>();

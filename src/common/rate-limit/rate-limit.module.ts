@@ -11,11 +11,6 @@ import { LOGIN_THROTTLE_KEY } from './login-throttle.decorator';
 import { MemoryThrottlerStorage } from './memory-throttler.storage';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
-/** The account when the JWT guard found one, otherwise the address (TRUST_PROXY-aware). */
-export function clientTracker(request: FastifyRequest): string {
-  return request.user ? `acct:${request.user.id}` : `ip:${request.ip}`;
-}
-
 /** Login attempts count per address and username, so nobody can lock out a user elsewhere. */
 export function loginTracker(request: FastifyRequest): string {
   const body = request.body as { username?: unknown } | undefined;
@@ -28,9 +23,9 @@ export function loginTracker(request: FastifyRequest): string {
  * with @SkipThrottle, docs are not Nest routes), and `login` on routes marked
  * @LoginThrottle(). Counters live in Redis when REDIS_URL is set, else in memory.
  *
- * The guard itself (AppThrottlerGuard) is registered in AuthModule, between the JWT guard
- * and the role guard: global guards run in registration order, and the tracker needs the
- * user the JWT guard sets.
+ * The guard itself (AppThrottlerGuard) is registered in AuthModule, before the JWT guard:
+ * a request with a bad token is counted too (by address), and the guard identifies the
+ * account from a valid token itself (see AppThrottlerGuard.getTracker).
  */
 @Module({
   imports: [
@@ -48,7 +43,6 @@ export function loginTracker(request: FastifyRequest): string {
             name: 'default',
             limit: cache.throttleLimit,
             ttl: cache.throttleTtlSeconds * 1000,
-            getTracker: (req) => clientTracker(req as FastifyRequest),
           },
           {
             name: 'login',
