@@ -26,6 +26,18 @@ interface Row extends LoadResult {
   target?: string;
 }
 
+/**
+ * The server runs exactly as `npm run start:prod` runs it (same node flags: the heap cap
+ * is part of the product, sized for its bounded caches).
+ */
+function prodNodeArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const words = pkg.scripts['start:prod'].split(/\s+/);
+  return words.slice(1).map((w) => (w === 'dist/src/main' ? 'dist/src/main.js' : w));
+}
+
 async function main(): Promise<void> {
   console.log('building...');
   execSync('npx nest build', { cwd: ROOT, stdio: 'inherit' });
@@ -49,7 +61,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   try {
     const app = await startNode(
-      ['dist/src/main.js'],
+      prodNodeArgs(),
       { ...common, CACHE_TTL: '60' },
       await freePort(),
       '/api/v1/health',
@@ -59,7 +71,7 @@ async function main(): Promise<void> {
     const data = await seed(app.url, quick);
     // A second instance with the cache off, same database, for catalog-page uncached.
     const noCache = await startNode(
-      ['dist/src/main.js'],
+      prodNodeArgs(),
       { ...common, CACHE_TTL: '0', DATABASE_MIGRATIONS_RUN: 'false' },
       await freePort(),
       '/api/v1/health',
