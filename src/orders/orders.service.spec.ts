@@ -42,6 +42,34 @@ function fakeManager(products: FakeProduct[], opts: { orderStatus?: OrderStatus 
     };
     return qb;
   };
+  /** Dispatches on the statement's start: customer, products, conditional stock update, inserts. */
+  async function placementSql(sql: string, params: unknown[]): Promise<unknown> {
+    if (sql.startsWith('SELECT id, name, email FROM customers')) {
+      return { records: params[0] === 5 ? [{ id: 5, name: 'Ada', email: 'ada@example.com' }] : [] };
+    }
+    if (sql.startsWith('SELECT id, name, priceCents FROM products')) {
+      return { records: products.filter((p) => params.includes(p.id)) };
+    }
+    if (sql.startsWith('UPDATE products SET stock = stock - ?')) {
+      const [q, , id, min] = params as [number, unknown, number, number];
+      expect(min).toBe(q);
+      return chain('Product').where(null, { id, q }).execute();
+    }
+    if (sql.startsWith('INSERT INTO orders')) return { raw: 77, affected: 1 };
+    if (sql.startsWith('INSERT INTO order_items')) {
+      const rows: Record<string, unknown>[] = [];
+      for (let i = 0; i < params.length; i += 6) {
+        const [orderId, productId, name, unitPriceCents, quantity, lineTotalCents] = params.slice(
+          i,
+          i + 6,
+        );
+        rows.push({ orderId, productId, name, unitPriceCents, quantity, lineTotalCents });
+      }
+      inserted.push(rows);
+      return { raw: 1, affected: rows.length };
+    }
+    throw new Error(`unexpected statement: ${sql}`);
+  }
   let lastTable = '';
   const em = {
     findOne: jest.fn(async (entity: { name: string }) => {
@@ -66,12 +94,12 @@ function fakeManager(products: FakeProduct[], opts: { orderStatus?: OrderStatus 
       return { identifiers: [{ id: 1 }] };
     }),
     getRepository: jest.fn(() => ({ metadata: { findColumnWithPropertyName: () => undefined } })),
-    // The placement's conditional stock update: `stock - ? ... WHERE id = ? AND stock >= ?`.
-    queryRunner: {
-      query: jest.fn(async (_sql: string, [q, , id]: [number, unknown, number]) =>
-        chain('Product').where(null, { id, q }).execute(),
-      ),
+    connection: {
+      getMetadata: () => ({ findColumnWithPropertyName: () => undefined }),
+      driver: { preparePersistentValue: (v: unknown) => v },
     },
+    // The placement's own statements, answered from the products above.
+    queryRunner: { query: jest.fn(placementSql) },
     createQueryBuilder: jest.fn((): unknown => {
       const qb = {
         update: (entity: { name: string }) => {
