@@ -1,9 +1,13 @@
+import { CanActivate } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
+import { GLOBAL_GUARDS } from './auth/auth.module';
+import { TokenService } from './auth/token.service';
+import { HttpCacheFastPath } from './common/cache/http-cache.fast-path';
 import { createValidationPipe } from './common/validation';
 import { appConfig, AppConfig } from './config/app.config';
 import { problemClientErrorHandler } from './common/filters/client-error';
@@ -98,5 +102,11 @@ export function configureApp(app: NestFastifyApplication): void {
     reply.header('X-Content-Type-Options', 'nosniff');
     if (request.headers.authorization) reply.header('Cache-Control', 'private, no-store');
     done();
+  });
+  // After the hook above: cache hits leave with the same headers as every other answer.
+  const tokens = app.get(TokenService);
+  app.get(HttpCacheFastPath).register(fastify, {
+    guards: app.get<symbol, CanActivate[]>(GLOBAL_GUARDS),
+    accountOf: (request) => tokens.accountOf(request.headers.authorization),
   });
 }

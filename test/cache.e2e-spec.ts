@@ -35,6 +35,30 @@ describe('Response cache (e2e)', () => {
     expect(second.headers.get('cache-control')).toBe('private, no-store');
   });
 
+  it('checks a cached answer like any other: rate limit counted, a revoked token refused', async () => {
+    const { id } = await createProduct('Guarded cocoa');
+    const session = await customerSession(t.app, http, 'cache-revoked');
+    const first = await http.get(`/products/${id}`, { token: session.token });
+    const hit = await http.get(`/products/${id}`, { token: session.token });
+    expect(hit.headers.get('x-cache')).toBe('HIT');
+    const remaining = (r: typeof hit) => Number(r.headers.get('x-ratelimit-remaining'));
+    expect(hit.headers.get('x-ratelimit-limit')).not.toBeNull();
+    expect(remaining(hit)).toBe(remaining(first) - 1);
+    const changed = await http.patch(
+      `/accounts/${session.accountId}`,
+      { password: 'another-password-1' },
+      { token: admin },
+    );
+    expect(changed.status).toBe(200);
+    const revoked = await http.get(`/products/${id}`, { token: session.token });
+    expect(revoked.status).toBe(401);
+    expect(revoked.headers.get('x-cache')).toBeNull();
+    // The entry itself is still there for everybody else.
+    expect((await http.get(`/products/${id}`, { token: customer })).headers.get('x-cache')).toBe(
+      'HIT',
+    );
+  });
+
   it('shares product reads between callers, but never without a token', async () => {
     const { id } = await createProduct('Shared mug');
     expect((await http.get(`/products/${id}`, { token: customer })).headers.get('x-cache')).toBe(

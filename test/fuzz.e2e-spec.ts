@@ -95,6 +95,23 @@ describe('Fuzzing every operation in swagger.yaml', () => {
     expect(listed.status).toBe(400);
   });
 
+  it.each(['valueOf', 'toString', 'hasOwnProperty'])(
+    'rejects `%s` (any Object.prototype name) in a query, a body and a nested body',
+    async (name) => {
+      const query = await http.get(`/customers?${name}=%25`, { token: tokens.admin });
+      expect(query.status).toBe(400);
+      expect(query.body.errors).toEqual([{ field: name, message: expect.any(String) }]);
+      const body = JSON.parse(`{"name":"Proto","price":"1.00","${name}":"x"}`);
+      expect((await http.post('/products', body, { token: tokens.admin })).status).toBe(400);
+      const nested = JSON.parse(`{"items":[{"productId":1,"quantity":1,"${name}":1}]}`);
+      const order = await http.post('/orders', nested, { token: tokens.customer });
+      expect(order.status).toBe(400);
+      expect(order.body.errors).toEqual([
+        { field: `items.0.${name}`, message: expect.any(String) },
+      ]);
+    },
+  );
+
   it('refuses text with a lone surrogate (MySQL cannot store it as sent)', async () => {
     const res = await http.post(
       '/products',

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { CanActivate, Module, Type } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -15,6 +15,14 @@ import { Session } from './entities/session.entity';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
 import { RolesGuard } from './guards/roles.guard';
 import { TokenService } from './token.service';
+
+/**
+ * The global guards in the order they run: the rate limit first, so requests with a bad
+ * token are counted too (ThrottlerModule is set up in RateLimitModule), then
+ * authentication, then the role check.
+ */
+const GLOBAL_GUARD_CLASSES: Type<CanActivate>[] = [AppThrottlerGuard, JwtAuthGuard, RolesGuard];
+export const GLOBAL_GUARDS = Symbol('GLOBAL_GUARDS');
 
 @Module({
   imports: [
@@ -35,13 +43,16 @@ import { TokenService } from './token.service';
     AuthService,
     TokenService,
     AdminBootstrapService,
-    // Order matters (global guards run in registration order): the rate limit first, so
-    // requests with a bad token are counted too (ThrottlerModule is set up in
-    // RateLimitModule), then authentication, then the role check.
-    { provide: APP_GUARD, useClass: AppThrottlerGuard },
-    { provide: APP_GUARD, useClass: JwtAuthGuard },
-    { provide: APP_GUARD, useClass: RolesGuard },
+    ...GLOBAL_GUARD_CLASSES,
+    // Order matters (global guards run in registration order): see GLOBAL_GUARD_CLASSES.
+    ...GLOBAL_GUARD_CLASSES.map((guard) => ({ provide: APP_GUARD, useExisting: guard })),
+    // The same instances, in the same order, for the response cache's fast path.
+    {
+      provide: GLOBAL_GUARDS,
+      useFactory: (...guards: CanActivate[]) => guards,
+      inject: GLOBAL_GUARD_CLASSES,
+    },
   ],
-  exports: [TokenService],
+  exports: [TokenService, GLOBAL_GUARDS],
 })
 export class AuthModule {}

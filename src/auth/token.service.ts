@@ -34,6 +34,12 @@ export class TokenService {
     return this.jwt.sign({ sub: claims.sub, role: claims.role, ver: claims.ver, sid: claims.sid });
   }
 
+  /** The account of a valid bearer token in the Authorization header, if there is one. */
+  accountOf(authorization: string | undefined): number | undefined {
+    if (!authorization?.startsWith('Bearer ')) return undefined;
+    return this.verify(authorization.slice(7).trim())?.sub;
+  }
+
   /** Returns the claims, or null for anything not a valid, unexpired, well-formed token. */
   verify(token: string): AccessClaims | null {
     const known = this.verified.get(token);

@@ -15,9 +15,22 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
 
 /**
  * Keys that class-validator's whitelist mistakes for declared properties (it looks names up
- * in a plain object, so `constructor` is "found" on Object.prototype) and would let through.
+ * in a plain object, so `constructor` or `valueOf` is "found" on Object.prototype) and would
+ * let through: every name Object.prototype has (found by the fuzz test with `?valueOf=`).
  */
-const RESERVED_KEYS = ['constructor', 'prototype', '__proto__'];
+const RESERVED_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
+/** Paths of reserved keys, at any depth (nested DTOs are whitelisted the same way). */
+function reservedKeys(value: unknown, path: string, out: string[], depth = 0): string[] {
+  if (value !== null && typeof value === 'object' && depth < 10) {
+    for (const [k, v] of Object.entries(value)) {
+      const at = path ? `${path}.${k}` : k;
+      if (RESERVED_KEYS.has(k)) out.push(at);
+      else reservedKeys(v, at, out, depth + 1);
+    }
+  }
+  return out;
+}
 
 /** Paths of strings that are not well-formed UTF-16 (lone surrogates): no database stores them. */
 function malformedStrings(value: unknown, path: string, out: string[], depth = 0): string[] {
@@ -40,7 +53,7 @@ class StrictValidationPipe extends ValidationPipe {
       typeof value === 'object' &&
       !Array.isArray(value)
     ) {
-      const reserved = RESERVED_KEYS.filter((k) => Object.prototype.hasOwnProperty.call(value, k));
+      const reserved = reservedKeys(value, '', []);
       if (reserved.length > 0) {
         throw invalid(
           'Validation failed',

@@ -8,7 +8,9 @@ import { cacheConfig } from '../../config/cache.config';
 import { RedisCircuit } from '../redis/redis-circuit';
 import { REDIS_CLIENT, RedisModule } from '../redis/redis.module';
 import { CacheVersionService } from './cache-version.service';
+import { HttpCacheFastPath } from './http-cache.fast-path';
 import { HttpCacheInterceptor } from './http-cache.interceptor';
+import { HttpCacheService } from './http-cache.service';
 import { MemoryKeyvStore } from './memory-keyv-store';
 import { RedisKeyvStore } from './redis-keyv-store';
 
@@ -50,7 +52,12 @@ import { RedisKeyvStore } from './redis-keyv-store';
       },
     }),
   ],
-  providers: [CacheVersionService, { provide: APP_INTERCEPTOR, useClass: HttpCacheInterceptor }],
-  exports: [CacheVersionService],
+  providers: [
+    CacheVersionService,
+    HttpCacheService,
+    HttpCacheFastPath,
+    { provide: APP_INTERCEPTOR, useClass: HttpCacheInterceptor },
+  ],
+  exports: [CacheVersionService, HttpCacheFastPath],
 })
 export class AppCacheModule {}

@@ -42,11 +42,8 @@ export class AppThrottlerGuard extends ThrottlerGuard {
    */
   protected override async getTracker(req: Record<string, unknown>): Promise<string> {
     const request = req as unknown as FastifyRequest;
-    const header = request.headers.authorization;
-    const claims = header?.startsWith('Bearer ')
-      ? this.tokens.verify(header.slice(7).trim())
-      : null;
-    return claims ? `acct:${claims.sub}` : `ip:${request.ip}`;
+    const account = this.tokens.accountOf(request.headers.authorization);
+    return account !== undefined ? `acct:${account}` : `ip:${request.ip}`;
   }
 
   protected override async handleRequest(props: ThrottlerRequest): Promise<boolean> {

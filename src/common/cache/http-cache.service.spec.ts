@@ -1,4 +1,4 @@
-import { normalisedQuery } from './http-cache.interceptor';
+import { normalisedQuery } from './http-cache.service';
 
 describe('normalisedQuery', () => {
   it('sorts parameters by name, keeping the order of repeated ones', () => {
