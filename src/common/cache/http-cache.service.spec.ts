@@ -1,4 +1,9 @@
-import { normalisedQuery } from './http-cache.service';
+import { ConfigType } from '@nestjs/config';
+import type { Cache } from 'cache-manager';
+import { FastifyRequest } from 'fastify';
+import { cacheConfig } from '../../config/cache.config';
+import { CacheVersionService } from './cache-version.service';
+import { HttpCacheService, normalisedQuery } from './http-cache.service';
 
 describe('normalisedQuery', () => {
   it('sorts parameters by name, keeping the order of repeated ones', () => {
@@ -9,5 +14,54 @@ describe('normalisedQuery', () => {
   it('is empty without a query and keeps encoded values apart', () => {
     expect(normalisedQuery('/p')).toBe('');
     expect(normalisedQuery('/p?search=a%26b')).not.toBe(normalisedQuery('/p?search=a&b'));
+  });
+});
+
+describe('HttpCacheService', () => {
+  const request = (url: string) => ({ url }) as FastifyRequest;
+  function build(redisUrl: string | undefined) {
+    const store = new Map<string, unknown>();
+    const cache = {
+      get: jest.fn(async (k: string) => store.get(k)),
+      set: jest.fn(async (k: string, v: unknown) => void store.set(k, v)),
+    };
+    let version = 'v1';
+    const versions = { current: jest.fn(async (fs: readonly string[]) => fs.map(() => version)) };
+    const svc = new HttpCacheService(
+      cache as unknown as Cache,
+      versions as unknown as CacheVersionService,
+      { ttlSeconds: 60, redisUrl } as ConfigType<typeof cacheConfig>,
+    );
+    return { svc, cache, store, bump: (v: string) => (version = v) };
+  }
+
+  it('keys by path, sorted query, caller and family versions', async () => {
+    const { svc, bump } = build(undefined);
+    const a = await svc.keyFor(request('/p?b=1&a=2'), 'per-user', ['products'], 1);
+    expect(await svc.keyFor(request('/p?a=2&b=1'), 'per-user', ['products'], 1)).toBe(a);
+    expect(await svc.keyFor(request('/p?a=2&b=1'), 'per-user', ['products'], 2)).not.toBe(a);
+    expect(await svc.keyFor(request('/p?a=2&b=1'), 'shared', ['products'], 1)).not.toBe(a);
+    bump('v2');
+    expect(await svc.keyFor(request('/p?a=2&b=1'), 'per-user', ['products'], 1)).not.toBe(a);
+  });
+
+  it('with Redis, answers a repeated hit from its in-process copy', async () => {
+    const { svc, cache, store } = build('redis://localhost:6379');
+    store.set('k', { text: '{"a":1}' });
+    expect(await svc.get('k')).toBe('{"a":1}');
+    expect(await svc.get('k')).toBe('{"a":1}');
+    expect(cache.get).toHaveBeenCalledTimes(1);
+    await svc.set('k2', '{"b":2}');
+    expect(await svc.get('k2')).toBe('{"b":2}');
+    expect(cache.get).toHaveBeenCalledTimes(1);
+    expect(await svc.get('missing')).toBeUndefined();
+  });
+
+  it('without Redis, keeps no second copy (the store is in memory already)', async () => {
+    const { svc, cache, store } = build(undefined);
+    store.set('k', { text: '{}' });
+    await svc.get('k');
+    await svc.get('k');
+    expect(cache.get).toHaveBeenCalledTimes(2);
   });
 });
