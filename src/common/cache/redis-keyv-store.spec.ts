@@ -11,9 +11,11 @@ class FakeRedis {
     if (this.down) return Promise.reject(new Error('Connection is closed.'));
     return Promise.resolve();
   }
-  async get(key: string) {
+  mgetCalls = 0;
+  async mget(...keys: string[]) {
+    this.mgetCalls++;
     await this.check();
-    return this.data.get(key) ?? null;
+    return keys.map((k) => this.data.get(k) ?? null);
   }
   async set(key: string, value: string) {
     await this.check();
@@ -45,6 +47,14 @@ describe('RedisKeyvStore', () => {
     expect(await store.get('k')).toBe('v');
     expect(await store.delete('k')).toBe(true);
     expect(await store.get('k')).toBeUndefined();
+  });
+
+  it('sends the reads of one turn of the event loop as one MGET, each caller its own value', async () => {
+    await store.set('a', '1');
+    await store.set('b', '2');
+    const values = await Promise.all([store.get('a'), store.get('missing'), store.get('b')]);
+    expect(values).toEqual(['1', undefined, '2']);
+    expect(redis.mgetCalls).toBe(1);
   });
 
   it('turns failures into misses and skipped writes, never errors', async () => {

@@ -4,23 +4,36 @@ import { RedisCircuit } from '../redis/redis-circuit';
 import { ThrottlerStorageRecord, toRecord } from './memory-throttler.storage';
 
 /**
- * One round trip, O(1): count the hit, start the window on the first one, report the
- * count and the time left. The PTTL check also repairs a key that somehow lost its expiry.
+ * One round trip, O(1) per key: count the hit, start the window on the first one, report
+ * the count and the time left. The PTTL check also repairs a key that somehow lost its
+ * expiry. Takes any number of keys (KEYS[i] with its window ARGV[i]): the hits of one turn
+ * of the event loop are counted in one call.
  */
 const INCREMENT_SCRIPT = `
-local hits = redis.call('INCR', KEYS[1])
-if hits == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-local left = redis.call('PTTL', KEYS[1])
-if left < 0 then
-  redis.call('PEXPIRE', KEYS[1], ARGV[1])
-  left = tonumber(ARGV[1])
+local out = {}
+for i, key in ipairs(KEYS) do
+  local hits = redis.call('INCR', key)
+  if hits == 1 then redis.call('PEXPIRE', key, ARGV[i]) end
+  local left = redis.call('PTTL', key)
+  if left < 0 then
+    redis.call('PEXPIRE', key, ARGV[i])
+    left = tonumber(ARGV[i])
+  end
+  out[#out + 1] = hits
+  out[#out + 1] = left
 end
-return { hits, left }
+return out
 `;
 
 type WithIncrement = Redis & {
-  rateLimitIncrement(key: string, ttlMs: number): Promise<[number, number]>;
+  rateLimitIncrement(keyCount: number, ...keysThenTtls: (string | number)[]): Promise<number[]>;
 };
+
+interface Batch {
+  keys: string[];
+  ttls: number[];
+  waiters: { resolve(value: [number, number]): void; reject(err: unknown): void }[];
+}
 
 /**
  * Fixed-window counters in Redis, so every instance shares one count per client and
@@ -29,22 +42,46 @@ type WithIncrement = Redis & {
  */
 export class RedisThrottlerStorage implements ThrottlerStorage {
   private readonly client: WithIncrement;
+  private batch: Batch | undefined;
 
   constructor(
     client: Redis,
     private readonly circuit: RedisCircuit,
     private readonly prefix = 'rl:',
   ) {
-    // defineCommand uses EVALSHA and falls back to EVAL after a Redis restart.
-    client.defineCommand('rateLimitIncrement', { numberOfKeys: 1, lua: INCREMENT_SCRIPT });
+    // defineCommand uses EVALSHA and falls back to EVAL after a Redis restart. Without
+    // numberOfKeys the first argument says how many keys follow.
+    client.defineCommand('rateLimitIncrement', { lua: INCREMENT_SCRIPT });
     this.client = client as WithIncrement;
   }
 
   async increment(key: string, ttl: number, limit: number): Promise<ThrottlerStorageRecord> {
-    const [hits, left] = await this.circuit.run(
-      () => this.client.rateLimitIncrement(this.prefix + key, ttl),
-      [1, ttl] as [number, number],
-    );
+    const [hits, left] = await this.circuit.run(() => this.batched(this.prefix + key, ttl), [
+      1,
+      ttl,
+    ] as [number, number]);
     return toRecord(Number(hits), Number(left), limit);
+  }
+
+  /** Hits counted while the event loop handles one batch of I/O go to Redis together. */
+  private batched(key: string, ttl: number): Promise<[number, number]> {
+    let batch = this.batch;
+    if (!batch) {
+      const fresh: Batch = { keys: [], ttls: [], waiters: [] };
+      batch = this.batch = fresh;
+      setImmediate(() => this.flush(fresh));
+    }
+    batch.keys.push(key);
+    batch.ttls.push(ttl);
+    return new Promise((resolve, reject) => batch.waiters.push({ resolve, reject }));
+  }
+
+  private flush(batch: Batch): void {
+    this.batch = undefined;
+    this.client.rateLimitIncrement(batch.keys.length, ...batch.keys, ...batch.ttls).then(
+      (out) =>
+        batch.waiters.forEach((w, i) => w.resolve([Number(out[2 * i]), Number(out[2 * i + 1])])),
+      (err: unknown) => batch.waiters.forEach((w) => w.reject(err)),
+    );
   }
 }
