@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { MemoReflector } from '../../common/memo-reflector';
 import { FastifyRequest } from 'fastify';
 import { AccountStateService } from '../../accounts/account-state.service';
 import { IS_PUBLIC_KEY } from '../../common/decorators/public.decorator';
@@ -14,7 +14,7 @@ import { TokenService } from '../token.service';
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
   constructor(
-    private readonly reflector: Reflector,
+    private readonly reflector: MemoReflector,
     private readonly tokens: TokenService,
     private readonly accountState: AccountStateService,
   ) {}

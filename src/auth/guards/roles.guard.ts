@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { MemoReflector } from '../../common/memo-reflector';
 import { FastifyRequest } from 'fastify';
 import { Role, ROLES_KEY } from '../../common/decorators/roles.decorator';
 import { forbidden } from '../../common/errors/domain-error';
@@ -7,7 +7,7 @@ import { forbidden } from '../../common/errors/domain-error';
 /** Global guard: routes marked @Roles(...) need one of those roles (403 otherwise). */
 @Injectable()
 export class RolesGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
+  constructor(private readonly reflector: MemoReflector) {}
 
   canActivate(context: ExecutionContext): boolean {
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [

@@ -5,6 +5,7 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import type Redis from 'ioredis';
 import Keyv from 'keyv';
 import { cacheConfig } from '../../config/cache.config';
+import { MemoReflector } from '../memo-reflector';
 import { RedisCircuit } from '../redis/redis-circuit';
 import { REDIS_CLIENT, RedisModule } from '../redis/redis.module';
 import { CacheVersionService } from './cache-version.service';
@@ -53,11 +54,12 @@ import { RedisKeyvStore } from './redis-keyv-store';
     }),
   ],
   providers: [
+    MemoReflector,
     CacheVersionService,
     HttpCacheService,
     HttpCacheFastPath,
     { provide: APP_INTERCEPTOR, useClass: HttpCacheInterceptor },
   ],
-  exports: [CacheVersionService, HttpCacheFastPath],
+  exports: [CacheVersionService, HttpCacheFastPath, MemoReflector],
 })
 export class AppCacheModule {}

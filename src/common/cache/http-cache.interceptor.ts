@@ -1,5 +1,5 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { MemoReflector } from '../memo-reflector';
 import { PATH_METADATA } from '@nestjs/common/constants';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { mergeMap, Observable, of } from 'rxjs';
@@ -31,7 +31,7 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 @Injectable()
 export class HttpCacheInterceptor implements NestInterceptor {
   constructor(
-    private readonly reflector: Reflector,
+    private readonly reflector: MemoReflector,
     private readonly cache: HttpCacheService,
     private readonly versions: CacheVersionService,
     private readonly fastPath: HttpCacheFastPath,

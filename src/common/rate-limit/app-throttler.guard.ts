@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { MemoReflector } from '../memo-reflector';
 import {
   InjectThrottlerOptions,
   InjectThrottlerStorage,
@@ -29,7 +29,7 @@ export class AppThrottlerGuard extends ThrottlerGuard {
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
     @InjectThrottlerStorage() storage: ThrottlerStorage,
-    reflector: Reflector,
+    reflector: MemoReflector,
     private readonly tokens: TokenService,
   ) {
     super(options, storage, reflector);

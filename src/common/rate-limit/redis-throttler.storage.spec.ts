@@ -34,14 +34,14 @@ describe('RedisThrottlerStorage', () => {
 
   it('counts the hits of one turn of the event loop in one call, each key apart', async () => {
     const [a1, b1, a2] = await Promise.all([
-      storage.increment('a', 60_000, 2, 60_000, 'default'),
-      storage.increment('b', 1_000, 2, 1_000, 'default'),
-      storage.increment('a', 60_000, 2, 60_000, 'default'),
+      storage.increment('a', 60_000, 2),
+      storage.increment('b', 1_000, 2),
+      storage.increment('a', 60_000, 2),
     ]);
     expect(redis.calls).toBe(1);
     expect([a1.totalHits, b1.totalHits, a2.totalHits]).toEqual([1, 1, 2]);
     expect(b1.timeToExpire).toBe(1);
-    const a3 = await storage.increment('a', 60_000, 2, 60_000, 'default');
+    const a3 = await storage.increment('a', 60_000, 2);
     expect(a3.totalHits).toBe(3);
     expect(a3.isBlocked).toBe(true);
     expect(redis.calls).toBe(2);
@@ -49,7 +49,7 @@ describe('RedisThrottlerStorage', () => {
 
   it('fails open when Redis fails: the hit counts as the first of its window', async () => {
     redis.down = true;
-    const record = await storage.increment('a', 60_000, 1, 60_000, 'default');
+    const record = await storage.increment('a', 60_000, 1);
     expect(record.totalHits).toBe(1);
     expect(record.isBlocked).toBe(false);
   });
