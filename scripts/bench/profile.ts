@@ -98,6 +98,8 @@ async function main(): Promise<void> {
   };
   const nodeArgs = [
     '--max-old-space-size=192',
+    // Extra node flags to try (for example PROFILE_NODE_ARGS=--max-semi-space-size=16).
+    ...(process.env.PROFILE_NODE_ARGS ?? '').split(' ').filter(Boolean),
     ...(cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []),
     `${dist}/src/main.js`,
   ];
