@@ -49,6 +49,7 @@ export function loginTracker(request: FastifyRequest): string {
             limit: auth.loginThrottleLimit,
             ttl: auth.loginThrottleTtlSeconds * 1000,
             getTracker: (req) => loginTracker(req as FastifyRequest),
+            // Must depend on the route only: AppThrottlerGuard decides it once per route.
             skipIf: (context) =>
               Reflect.getMetadata(LOGIN_THROTTLE_KEY, context.getHandler()) !== true,
           },
