@@ -13,7 +13,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { driverPlaceOrderBaseline } from './bench/driver-baseline';
 import { load, LoadResult } from './bench/load';
-import { freePort, ROOT, Server, startNode } from './bench/processes';
+import { benchEnv, freePort, ROOT, Server, startBareServer, startNode } from './bench/processes';
 import { seed } from './bench/seed';
 
 const quick = process.argv.includes('--quick');
@@ -45,18 +45,7 @@ async function main(): Promise<void> {
     process.env.DATABASE_URL ??
     `sqlite:${join(mkdtempSync(join(tmpdir(), 'sf-bench-')), 'bench.sqlite')}`;
   const redisUrl = process.env.REDIS_URL;
-  const common = {
-    NODE_ENV: 'production',
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
-    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-42',
-    ADMIN_USERNAME: 'admin',
-    ADMIN_PASSWORD: 'bench-admin-password',
-    BCRYPT_COST: '10',
-    THROTTLE_LIMIT: '1000000000',
-    LOGIN_THROTTLE_LIMIT: '1000000000',
-    LOG_LEVEL: 'warn',
-  };
+  const common = benchEnv(databaseUrl, redisUrl);
   const servers: Server[] = [];
   const rows: Row[] = [];
   try {
@@ -136,15 +125,7 @@ async function main(): Promise<void> {
     const appRss = app.rssMb();
 
     // Baselines, same run.
-    const bodyRes = await fetch(`${app.url}/api/v1/products/${data.productIds[0]}`, {
-      headers: auth(data.customers[0].token),
-    });
-    const bare = await startNode(
-      ['scripts/bench/bare-server.js'],
-      { BENCH_BODY: await bodyRes.text() },
-      await freePort(),
-      '/health',
-    );
+    const bare = await startBareServer(app.url, data.productIds[0], data.customers[0].token);
     servers.push(bare);
     const bareRead = await scenario('baseline: bare Fastify read', bare.url, () => ({
       path: `/api/v1/products/${pick(data.productIds)}`,

@@ -80,3 +80,39 @@ export async function startNode(
       }),
   };
 }
+
+/** The framework-free read baseline: bare Fastify answering the very bytes of a product read. */
+export async function startBareServer(
+  appUrl: string,
+  productId: number,
+  token: string,
+): Promise<Server> {
+  const res = await fetch(`${appUrl}/api/v1/products/${productId}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return startNode(
+    ['scripts/bench/bare-server.js'],
+    { BENCH_BODY: await res.text() },
+    await freePort(),
+    '/health',
+  );
+}
+
+/** The environment the benchmark runs the app with: production, quiet, rate limit raised. */
+export function benchEnv(
+  databaseUrl: string,
+  redisUrl: string | undefined,
+): Record<string, string | undefined> {
+  return {
+    NODE_ENV: 'production',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-42',
+    ADMIN_USERNAME: 'admin',
+    ADMIN_PASSWORD: 'bench-admin-password',
+    BCRYPT_COST: '10',
+    THROTTLE_LIMIT: '1000000000',
+    LOGIN_THROTTLE_LIMIT: '1000000000',
+    LOG_LEVEL: 'warn',
+  };
+}

@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from './load';
-import { freePort, Server, startNode } from './processes';
+import { benchEnv, freePort, Server, startBareServer, startNode } from './processes';
 import { seed } from './seed';
 
 interface ProfileNode {
@@ -84,16 +84,7 @@ async function main(): Promise<void> {
     process.env.DATABASE_URL ??
     `sqlite:${join(mkdtempSync(join(tmpdir(), 'sf-prof-db-')), 'p.sqlite')}`;
   const env = {
-    NODE_ENV: 'production',
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: process.env.REDIS_URL,
-    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-42',
-    ADMIN_USERNAME: 'admin',
-    ADMIN_PASSWORD: 'bench-admin-password',
-    BCRYPT_COST: '10',
-    THROTTLE_LIMIT: '1000000000',
-    LOGIN_THROTTLE_LIMIT: '1000000000',
-    LOG_LEVEL: 'warn',
+    ...benchEnv(databaseUrl, process.env.REDIS_URL),
     CACHE_TTL: process.env.CACHE_TTL ?? '60',
   };
   const nodeArgs = [
@@ -112,15 +103,7 @@ async function main(): Promise<void> {
     const auth = (token: string) => ({ authorization: `Bearer ${token}` });
     let target = server.url;
     if (scenario === 'bare') {
-      const res = await fetch(`${server.url}/api/v1/products/${data.productIds[0]}`, {
-        headers: auth(data.customers[0].token),
-      });
-      const bare = await startNode(
-        ['scripts/bench/bare-server.js'],
-        { BENCH_BODY: await res.text() },
-        await freePort(),
-        '/health',
-      );
+      const bare = await startBareServer(server.url, data.productIds[0], data.customers[0].token);
       await server.stop();
       server = bare;
       target = bare.url;
