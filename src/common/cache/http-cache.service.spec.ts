@@ -47,7 +47,7 @@ describe('HttpCacheService', () => {
 
   it('with Redis, answers a repeated hit from its in-process copy', async () => {
     const { svc, cache, store } = build('redis://localhost:6379');
-    store.set('k', { text: '{"a":1}' });
+    store.set('k', { text: '{"a":1}', expiresAt: Date.now() + 60_000 });
     expect(await svc.get('k')).toBe('{"a":1}');
     expect(await svc.get('k')).toBe('{"a":1}');
     expect(cache.get).toHaveBeenCalledTimes(1);
@@ -55,6 +55,17 @@ describe('HttpCacheService', () => {
     expect(await svc.get('k2')).toBe('{"b":2}');
     expect(cache.get).toHaveBeenCalledTimes(1);
     expect(await svc.get('missing')).toBeUndefined();
+  });
+
+  it('never keeps its copy longer than the shared entry lives', async () => {
+    const { svc, cache, store } = build('redis://localhost:6379');
+    store.set('old', { text: '{}', expiresAt: Date.now() - 1 });
+    store.set('legacy', { text: '{}' });
+    await svc.get('old');
+    await svc.get('old');
+    await svc.get('legacy');
+    await svc.get('legacy');
+    expect(cache.get).toHaveBeenCalledTimes(4);
   });
 
   it('without Redis, keeps no second copy (the store is in memory already)', async () => {

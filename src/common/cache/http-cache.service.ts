@@ -12,6 +12,8 @@ import { CacheVersionService } from './cache-version.service';
 /** The JSON text of the body: a hit is sent as it is, with no parse and no re-serialisation. */
 interface CachedResponse {
   text: string;
+  /** Epoch ms when the entry ends: an in-process copy never outlives the shared entry. */
+  expiresAt?: number;
 }
 
 /**
@@ -40,7 +42,7 @@ export class HttpCacheService {
    * entry's key holds its families' versions, so an entry never changes: a write makes it
    * unreachable (the versions are still read from Redis on every request) rather than
    * stale, and a local copy is as good as Redis's. It saves a Redis round trip per hit.
-   * Bounded by size, and kept no longer than CACHE_TTL.
+   * Bounded by size, and kept no longer than the shared entry (its expiry is stored in it).
    */
   private readonly local: LRUCache<string, string> | undefined;
 
@@ -88,12 +90,14 @@ export class HttpCacheService {
     if (near !== undefined) return near;
     const hit = await this.cache.get<CachedResponse>(key);
     if (!hit || typeof hit.text !== 'string') return undefined;
-    this.local?.set(key, hit.text);
+    const left = typeof hit.expiresAt === 'number' ? hit.expiresAt - Date.now() : 0;
+    if (left > 0) this.local?.set(key, hit.text, { ttl: left });
     return hit.text;
   }
 
   async set(key: string, text: string): Promise<void> {
-    await this.cache.set<CachedResponse>(key, { text }, this.config.ttlSeconds * 1000);
-    this.local?.set(key, text);
+    const ttl = this.config.ttlSeconds * 1000;
+    await this.cache.set<CachedResponse>(key, { text, expiresAt: Date.now() + ttl }, ttl);
+    this.local?.set(key, text, { ttl });
   }
 }
