@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, FindOptionsWhere, Not, QueryFailedError, Repository } from 'typeorm';
+import { EntityManager, FindOptionsWhere, Not, Repository } from 'typeorm';
 import { conflict, notFound, unprocessable } from '../common/errors/domain-error';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { isDuplicateError } from '../common/errors/problem';
+import { isDuplicateError, isMissingReferenceError } from '../common/errors/problem';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
 import { Page, toPage } from '../common/pagination/page.dto';
 import { Customer } from '../customers/entities/customer.entity';
@@ -24,17 +24,6 @@ const unknownCustomer = (customerId: number) =>
   unprocessable(`Customer ${customerId} does not exist`, [
     { field: 'customerId', message: `customer ${customerId} does not exist` },
   ]);
-
-const FK_CODES = new Set([
-  'ER_NO_REFERENCED_ROW_2',
-  'ER_NO_REFERENCED_ROW',
-  'SQLITE_CONSTRAINT_FOREIGNKEY',
-]);
-function isForeignKeyError(err: unknown): boolean {
-  if (!(err instanceof QueryFailedError)) return false;
-  const code = (err.driverError as { code?: string } | undefined)?.code;
-  return code !== undefined && FK_CODES.has(code);
-}
 
 @Injectable()
 export class AccountsService {
@@ -162,7 +151,7 @@ export class AccountsService {
     username: string | undefined,
     customerId: number | null,
   ): Promise<unknown> {
-    if (isForeignKeyError(err) && customerId !== null) return unknownCustomer(customerId);
+    if (isMissingReferenceError(err) && customerId !== null) return unknownCustomer(customerId);
     if (!isDuplicateError(err)) return err;
     if (username !== undefined && (await this.accounts.exists({ where: { username } }))) {
       return usernameTaken(username);

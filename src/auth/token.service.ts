@@ -14,6 +14,11 @@ export interface AccessClaims {
   exp: number;
 }
 
+/** The token of an `Authorization: Bearer <token>` header, or undefined for any other header. */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  return authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined;
+}
+
 /**
  * Signs and verifies access tokens. The JwtModule holds the secret as a KeyObject and
  * pins HS256: a string secret makes jsonwebtoken try createPublicKey on every verify,
@@ -36,8 +41,8 @@ export class TokenService {
 
   /** The account of a valid bearer token in the Authorization header, if there is one. */
   accountOf(authorization: string | undefined): number | undefined {
-    if (!authorization?.startsWith('Bearer ')) return undefined;
-    return this.verify(authorization.slice(7).trim())?.sub;
+    const token = bearerToken(authorization);
+    return token === undefined ? undefined : this.verify(token)?.sub;
   }
 
   /** Returns the claims, or null for anything not a valid, unexpired, well-formed token. */

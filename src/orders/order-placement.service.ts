@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { conflict, unprocessable } from '../common/errors/domain-error';
-import { formatCents } from '../common/money/money';
 import { OrderResponseDto } from './dto/order-response.dto';
 import { Order } from './entities/order.entity';
 import { lineTotalCents, mergeLines, OrderLine } from './order-rules';
@@ -115,20 +114,11 @@ export class OrderPlacementService {
         i.lineTotalCents,
       ]),
     );
-    return {
-      id: orderId,
-      orderDate: now,
-      status: 'pending',
-      customer: { id: Number(customer.id), name: customer.name, email: customer.email },
-      items: items.map((i) => ({
-        productId: i.productId,
-        name: i.name,
-        unitPrice: formatCents(i.unitPriceCents),
-        quantity: i.quantity,
-        lineTotal: formatCents(i.lineTotalCents),
-      })),
-      total: formatCents(totalCents),
-    };
+    return OrderResponseDto.from(
+      { id: orderId, orderDate: now, status: 'pending', totalCents },
+      { id: Number(customer.id), name: customer.name, email: customer.email },
+      items,
+    );
   }
 }
 

@@ -73,7 +73,6 @@ function fakeManager(products: FakeProduct[], opts: { orderStatus?: OrderStatus 
   let lastTable = '';
   const em = {
     findOne: jest.fn(async (entity: { name: string }) => {
-      if (entity.name === 'Customer') return { id: 5, name: 'Ada', email: 'ada@example.com' };
       if (entity.name === 'Order')
         return { ...order, customer: { id: 5, name: 'Ada', email: 'a' } };
       return null;
@@ -85,15 +84,6 @@ function fakeManager(products: FakeProduct[], opts: { orderStatus?: OrderStatus 
     find: jest.fn(async (entity: { name: string }): Promise<unknown[]> =>
       entity.name === 'Product' ? products : [],
     ),
-    create: jest.fn((_e: unknown, v: object) => ({ ...v })),
-    save: jest.fn(async (v: object) => ({ id: 77, ...v })),
-    insert: jest.fn(async (entity: { name: string }, rows: unknown) => {
-      // TypeORM writes the generated id back into an inserted entity.
-      if (entity.name === 'Order') Object.assign(rows as object, { id: 77 });
-      else inserted.push(rows);
-      return { identifiers: [{ id: 1 }] };
-    }),
-    getRepository: jest.fn(() => ({ metadata: { findColumnWithPropertyName: () => undefined } })),
     connection: {
       getMetadata: () => ({ findColumnWithPropertyName: () => undefined }),
       driver: { preparePersistentValue: (v: unknown) => v },

@@ -4,7 +4,7 @@ import { FastifyRequest } from 'fastify';
 import { AccountStateService } from '../../accounts/account-state.service';
 import { IS_PUBLIC_KEY } from '../../common/decorators/public.decorator';
 import { unauthorized } from '../../common/errors/domain-error';
-import { TokenService } from '../token.service';
+import { bearerToken, TokenService } from '../token.service';
 
 /**
  * Global guard: every route needs a valid bearer token unless marked @Public().
@@ -26,9 +26,9 @@ export class JwtAuthGuard implements CanActivate {
     ]);
     if (isPublic) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const header = request.headers.authorization;
-    if (!header || !header.startsWith('Bearer ')) throw unauthorized('Missing bearer token');
-    const claims = this.tokens.verify(header.slice(7).trim());
+    const token = bearerToken(request.headers.authorization);
+    if (token === undefined) throw unauthorized('Missing bearer token');
+    const claims = this.tokens.verify(token);
     if (!claims) throw unauthorized('Invalid or expired token');
     const state = await this.accountState.get(claims.sub);
     if (!state || state.tokenVersion !== claims.ver) throw unauthorized('Token has been revoked');

@@ -28,6 +28,12 @@ const DUPLICATE_CODES = new Set([
   'SQLITE_CONSTRAINT_UNIQUE',
   'SQLITE_CONSTRAINT_PRIMARYKEY',
 ]);
+/** An insert or update naming a row that does not exist (a foreign key with no target). */
+const MISSING_REFERENCE_CODES = new Set([
+  'ER_NO_REFERENCED_ROW_2',
+  'ER_NO_REFERENCED_ROW',
+  'SQLITE_CONSTRAINT_FOREIGNKEY',
+]);
 /** A delete (or key change) refused because other rows still point at the row. */
 const REFERENCED_CODES = new Set([
   'ER_ROW_IS_REFERENCED_2',
@@ -69,19 +75,28 @@ export function isUnavailableError(err: unknown): boolean {
   );
 }
 
+/** The driver's error code of a failed query, if it is one. */
+function queryErrorCode(err: unknown): string | undefined {
+  if (!(err instanceof QueryFailedError)) return undefined;
+  return (err.driverError as { code?: string } | undefined)?.code;
+}
+
 export function isDuplicateError(err: unknown): boolean {
-  if (!(err instanceof QueryFailedError)) return false;
-  const code = (err.driverError as { code?: string } | undefined)?.code;
+  const code = queryErrorCode(err);
   return code !== undefined && DUPLICATE_CODES.has(code);
 }
 
+export function isMissingReferenceError(err: unknown): boolean {
+  const code = queryErrorCode(err);
+  return code !== undefined && MISSING_REFERENCE_CODES.has(code);
+}
+
 export function isReferencedError(err: unknown): boolean {
-  if (!(err instanceof QueryFailedError)) return false;
-  const code = (err.driverError as { code?: string } | undefined)?.code;
+  const code = queryErrorCode(err);
   if (code === undefined) return false;
   // SQLite reports an ON DELETE RESTRICT violation as SQLITE_CONSTRAINT_TRIGGER.
   if (code === 'SQLITE_CONSTRAINT_TRIGGER')
-    return /FOREIGN KEY constraint failed/.test(err.message);
+    return /FOREIGN KEY constraint failed/.test((err as Error).message);
   return REFERENCED_CODES.has(code);
 }
 

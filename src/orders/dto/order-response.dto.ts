@@ -5,6 +5,12 @@ import { Customer } from '../../customers/entities/customer.entity';
 import { ORDER_STATUSES, Order, OrderStatus } from '../entities/order.entity';
 import { OrderItem } from '../entities/order-item.entity';
 
+/** What a response needs of an order line: a stored row or one just inserted. */
+export type OrderItemSnapshot = Pick<
+  OrderItem,
+  'productId' | 'name' | 'unitPriceCents' | 'quantity' | 'lineTotalCents'
+>;
+
 export class OrderCustomerDto {
   @ApiProperty({ example: 1 }) id: number;
   @ApiProperty({ example: 'Ada Lovelace' }) name: string;
@@ -20,7 +26,7 @@ export class OrderItemResponseDto {
   @ApiProperty({ example: 2 }) quantity: number;
   @ApiProperty({ example: '39.98', pattern: '^\\d+\\.\\d{2}$' }) lineTotal: string;
 
-  static from(i: OrderItem): OrderItemResponseDto {
+  static from(i: OrderItemSnapshot): OrderItemResponseDto {
     return {
       productId: i.productId,
       name: i.name,
@@ -39,7 +45,11 @@ export class OrderResponseDto {
   @ApiProperty({ type: [OrderItemResponseDto] }) items: OrderItemResponseDto[];
   @ApiProperty({ example: '39.98', pattern: '^\\d+\\.\\d{2}$' }) total: string;
 
-  static from(o: Order, customer: Customer, items: OrderItem[]): OrderResponseDto {
+  static from(
+    o: Pick<Order, 'id' | 'orderDate' | 'status' | 'totalCents'>,
+    customer: Pick<Customer, 'id' | 'name' | 'email'>,
+    items: readonly OrderItemSnapshot[],
+  ): OrderResponseDto {
     return {
       id: o.id,
       orderDate: o.orderDate,
