@@ -5,6 +5,7 @@ import { conflict, notFound, unprocessable } from '../common/errors/domain-error
 import { isDuplicateError } from '../common/errors/problem';
 import { TransactionRunner } from '../database/transaction-runner';
 import { IdempotencyService, IdempotentResult } from '../idempotency/idempotency.service';
+import { runScriptIn } from '../database/statement-script';
 import { OrderPlacementService } from '../orders/order-placement.service';
 import { ownCustomerId } from '../orders/orders.service';
 import { Product } from '../products/entities/product.entity';
@@ -74,7 +75,7 @@ export class CartService {
           order: { productId: 'ASC' },
         });
         if (items.length === 0) throw unprocessable('The cart is empty');
-        const order = await this.placement.place(em, customerId, items);
+        const order = await runScriptIn(em, this.placement.script(customerId, items));
         // Deleting exactly the lines we read: a concurrent checkout of the same cart finds
         // them gone (MySQL reads current rows in DELETE) and rolls back instead of ordering twice.
         const res = await em.delete(CartItem, { customerId });

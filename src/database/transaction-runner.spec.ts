@@ -1,4 +1,5 @@
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { statement } from './statement-script';
 import { TransactionRunner } from './transaction-runner';
 
 function runnerWith(type: string, transaction: jest.Mock) {
@@ -115,6 +116,50 @@ describe('TransactionRunner', () => {
       await expect(tx).rejects.toThrow();
       await read;
       expect(seen).toEqual([{ n: 0 }]);
+    });
+
+    const insert = (v: string) => statement('INSERT INTO t (v) VALUES (?)', [v]);
+
+    it('runs a statement script in one transaction and returns its result', async () => {
+      const result = await runner.runScript(function* () {
+        const a = yield insert('a');
+        yield insert('b');
+        const { rows } = yield statement('SELECT COUNT(*) AS n FROM t', []);
+        return { firstId: a.insertId, affected: a.affected, seen: rows };
+      });
+      expect(result).toEqual({ firstId: 1, affected: 1, seen: [{ n: 2 }] });
+      expect(await ds.query('SELECT v FROM t ORDER BY v')).toEqual([{ v: 'a' }, { v: 'b' }]);
+    });
+
+    it('rolls a script back entirely when it throws, with driver errors as QueryFailedError', async () => {
+      const failed = runner.runScript(function* () {
+        yield insert('kept?');
+        yield statement('INSERT INTO missing_table (v) VALUES (?)', ['x']);
+        return 'unreachable';
+      });
+      await expect(failed).rejects.toBeInstanceOf(QueryFailedError);
+      const domain = runner.runScript(function* () {
+        yield insert('kept?');
+        throw new Error('rule broken');
+      });
+      await expect(domain).rejects.toThrow('rule broken');
+      expect(await ds.query('SELECT v FROM t')).toEqual([]);
+    });
+
+    it('waits for a transaction that is open, instead of joining it', async () => {
+      const tx = runner.run(async (em) => {
+        await em.query("INSERT INTO t VALUES ('in-tx')");
+        await new Promise((r) => setTimeout(r, 20));
+        throw new Error('rolled back');
+      });
+      await new Promise((r) => setTimeout(r, 5));
+      const script = runner.runScript(function* () {
+        yield insert('script');
+        return 'done';
+      });
+      await expect(tx).rejects.toThrow('rolled back');
+      await expect(script).resolves.toBe('done');
+      expect(await ds.query('SELECT v FROM t')).toEqual([{ v: 'script' }]);
     });
   });
 });

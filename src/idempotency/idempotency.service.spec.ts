@@ -1,4 +1,5 @@
 import { QueryFailedError, EntityManager } from 'typeorm';
+import { runScriptIn, statement, StatementScript } from '../database/statement-script';
 import { TransactionRunner } from '../database/transaction-runner';
 import { IdempotencyKey } from './entities/idempotency-key.entity';
 import { IdempotencyService } from './idempotency.service';
@@ -16,12 +17,20 @@ function setup(existing: Partial<IdempotencyKey> | null, insertFails = existing 
       return { identifiers: [{ id: 10 }] };
     }),
     findOne: jest.fn(async () => existing),
-    update: jest.fn(async () => ({ affected: 1 })),
     delete: jest.fn(async () => ({ affected: 1 })),
     create: jest.fn((_e: unknown, v: object) => v),
+    // Raw statements (the `done` record, a script's own): each changes one row.
+    queryRunner: {
+      query: jest.fn(async (_sql: string, _params: unknown[], _structured: boolean) => ({
+        affected: 1,
+        raw: 55,
+      })),
+    },
   };
+  const manager = em as unknown as EntityManager;
   const runner = {
-    run: (work: (m: EntityManager) => Promise<unknown>) => work(em as unknown as EntityManager),
+    run: (work: (m: EntityManager) => Promise<unknown>) => work(manager),
+    runScript: (make: () => StatementScript<unknown>) => runScriptIn(manager, make()),
     read: (work: (m: EntityManager) => Promise<unknown>) => work(em as unknown as EntityManager),
   } as unknown as TransactionRunner;
   return { svc: new IdempotencyService(runner), em };
@@ -38,11 +47,27 @@ describe('IdempotencyService', () => {
     const res = await svc.execute(req, 201, work);
     expect(res).toEqual({ status: 201, body: { id: 7 }, replayed: false });
     expect(work).toHaveBeenCalledTimes(1);
-    expect(em.update).toHaveBeenCalledWith(
-      IdempotencyKey,
-      { id: 10, status: 'in_progress' },
-      { status: 'done', responseStatus: 201, responseBody: '{"id":7}' },
+    expect(em.queryRunner.query).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /^UPDATE idempotency_keys SET status = 'done'.* WHERE id = \? AND status = 'in_progress'$/,
+      ),
+      [201, '{"id":7}', 10],
+      true,
     );
+  });
+
+  it('runs a statement script and records the response in the same script', async () => {
+    const { svc, em } = setup(null);
+    const res = await svc.executeScript(req, 201, function* () {
+      const { insertId } = yield statement('INSERT INTO things (x) VALUES (?)', [1]);
+      return { id: insertId };
+    });
+    expect(res).toEqual({ status: 201, body: { id: 55 }, replayed: false });
+    expect(em.queryRunner.query.mock.calls.map((c) => c[0].split(' ')[0])).toEqual([
+      'INSERT',
+      'UPDATE',
+    ]);
+    expect(em.queryRunner.query.mock.calls[1][1]).toEqual([201, '{"id":55}', 10]);
   });
 
   it('replays a finished request with the same body without running the work', async () => {
@@ -97,7 +122,7 @@ describe('IdempotencyService', () => {
 
   it('rolls back when its row was taken over meanwhile', async () => {
     const { svc, em } = setup(null);
-    em.update.mockResolvedValueOnce({ affected: 0 });
+    em.queryRunner.query.mockResolvedValueOnce({ affected: 0, raw: 0 });
     await expect(svc.execute(req, 201, async () => ({ id: 1 }))).rejects.toMatchObject({
       code: 'conflict',
     });

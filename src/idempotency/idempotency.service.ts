@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { conflict, unprocessable } from '../common/errors/domain-error';
 import { isDuplicateError } from '../common/errors/problem';
+import { runScriptIn, statement, StatementScript } from '../database/statement-script';
 import { TransactionRunner } from '../database/transaction-runner';
 import { IdempotencyKey } from './entities/idempotency-key.entity';
 import { requestHash } from './request-hash';
@@ -41,30 +42,53 @@ export class IdempotencyService {
 
   constructor(private readonly runner: TransactionRunner) {}
 
-  async execute<T>(
+  /** `work` in one transaction (TransactionRunner.run), at most once per key. */
+  execute<T>(
     req: IdempotentRequest,
     successStatus: number,
     work: (em: EntityManager) => Promise<T>,
   ): Promise<IdempotentResult> {
+    return this.once(req, successStatus, (claimId) =>
+      this.runner.run(async (em) => {
+        const result = await work(em);
+        if (claimId !== undefined) await runScriptIn(em, markDone(claimId, successStatus, result));
+        return result;
+      }),
+    );
+  }
+
+  /** The same for a statement script (TransactionRunner.runScript): the hot write path. */
+  executeScript<T>(
+    req: IdempotentRequest,
+    successStatus: number,
+    make: () => StatementScript<T>,
+  ): Promise<IdempotentResult> {
+    return this.once(req, successStatus, (claimId) =>
+      this.runner.runScript(function* () {
+        const result = yield* make();
+        if (claimId !== undefined) yield* markDone(claimId, successStatus, result);
+        return result;
+      }),
+    );
+  }
+
+  /**
+   * Claims the key (or replays its stored response), then runs `run` with the claim's id;
+   * `run` must record the response in the same transaction as its work (markDone).
+   */
+  private async once<T>(
+    req: IdempotentRequest,
+    successStatus: number,
+    run: (claimId: number | undefined) => Promise<T>,
+  ): Promise<IdempotentResult> {
     if (req.key === undefined) {
-      return { status: successStatus, body: await this.runner.run(work), replayed: false };
+      return { status: successStatus, body: await run(undefined), replayed: false };
     }
     const hash = requestHash(req.method, req.path, req.body);
     const claim = await this.claim(req.accountId, req.key, hash);
     if (claim.kind === 'replay') return { status: claim.status, body: claim.body, replayed: true };
     try {
-      const body = await this.runner.run(async (em) => {
-        const result = await work(em);
-        const done = await em.update(
-          IdempotencyKey,
-          { id: claim.id, status: 'in_progress' },
-          { status: 'done', responseStatus: successStatus, responseBody: JSON.stringify(result) },
-        );
-        // Our row was taken over as abandoned: roll back rather than create a second resource.
-        if (done.affected !== 1) throw this.inProgress();
-        return result;
-      });
-      return { status: successStatus, body, replayed: false };
+      return { status: successStatus, body: await run(claim.id), replayed: false };
     } catch (err) {
       try {
         await this.release(claim.id);
@@ -111,21 +135,31 @@ export class IdempotencyService {
           'This Idempotency-Key was already used with a different request; use a new key',
         );
       }
-      if (row.status === 'in_progress') throw this.inProgress();
+      if (row.status === 'in_progress') throw inProgress();
       return {
         kind: 'replay',
         status: row.responseStatus ?? 200,
         body: row.responseBody === null ? null : (JSON.parse(row.responseBody) as unknown),
       };
     }
-    throw this.inProgress();
+    throw inProgress();
   }
 
   private async release(id: number): Promise<void> {
     await this.runner.run((em) => em.delete(IdempotencyKey, { id, status: 'in_progress' }));
   }
+}
 
-  private inProgress() {
-    return conflict('A request with this Idempotency-Key is still in progress; retry later');
-  }
+function inProgress() {
+  return conflict('A request with this Idempotency-Key is still in progress; retry later');
+}
+
+/** Records the response with the work, in its transaction. */
+function* markDone(claimId: number, status: number, result: unknown): StatementScript<void> {
+  const { affected } = yield statement(
+    "UPDATE idempotency_keys SET status = 'done', responseStatus = ?, responseBody = ? WHERE id = ? AND status = 'in_progress'",
+    [status, JSON.stringify(result), claimId],
+  );
+  // Our row was taken over as abandoned: roll back rather than create a second resource.
+  if (affected !== 1) throw inProgress();
 }

@@ -1,137 +1,136 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { conflict, unprocessable } from '../common/errors/domain-error';
+import { placeholders, statement, StatementScript } from '../database/statement-script';
 import { OrderResponseDto } from './dto/order-response.dto';
 import { Order } from './entities/order.entity';
 import { lineTotalCents, mergeLines, OrderLine } from './order-rules';
 
-interface Structured {
-  records?: unknown[];
-  raw?: unknown;
-  affected?: number;
-}
-interface CustomerRow {
-  id: number;
-  name: string;
-  email: string;
-}
-interface ProductRow {
-  id: number;
-  name: string;
-  priceCents: number | string;
+interface CustomerProductRow {
+  customerId: number;
+  customerName: string;
+  customerEmail: string;
+  /** null when no product matched (the LEFT JOIN's one row for the customer). */
+  id: number | null;
+  name: string | null;
+  priceCents: number | string | null;
 }
 
 /**
- * Places an order inside a transaction the caller owns (POST /orders and the cart
- * checkout share this code). Any error leaves the caller's transaction to roll back.
+ * Places an order: the statements of POST /orders and of the cart checkout, as a
+ * statement script (database/statement-script.ts) that runs in its own transaction
+ * (TransactionRunner.runScript) or in the caller's (runScriptIn). Any error leaves the
+ * transaction to roll back.
  *
- * The statements are plain, portable, parameterised SQL rather than repository calls,
- * because this is the hottest write and its statements run while the transaction holds
- * its locks: TypeORM's SQLite driver writes numbers into the SQL text, so every
- * `findOne({ id })` or `insert` was a new statement to prepare (and flooded the
- * driver's statement cache), and `insert` re-selected each new row. Here every
- * statement's text depends only on the number of lines, so each is prepared once.
+ * Plain, portable, parameterised SQL rather than repository calls, because this is the
+ * hottest write and its statements run while the transaction holds its locks: each
+ * statement's text depends only on the number of lines, so each is prepared once, and
+ * there are five (customer and products are read in one statement).
  */
 @Injectable()
 export class OrderPlacementService {
-  async place(
-    em: EntityManager,
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** A fresh script for one attempt; `now` is the order's time. */
+  script(
     customerId: number,
     lines: readonly OrderLine[],
-  ): Promise<OrderResponseDto> {
-    const runner = em.queryRunner;
-    if (!runner) throw new Error('OrderPlacementService.place needs a transaction');
-    const sql = (query: string, params: unknown[]) =>
-      runner.query(query, params, true) as Promise<Structured>;
-    const merged = mergeLines(lines);
+    now = new Date(),
+  ): StatementScript<OrderResponseDto> {
+    return placeOrder(customerId, mergeLines(lines), now, this.dateParameter(now));
+  }
 
-    const [customer] = (
-      await sql('SELECT id, name, email FROM customers WHERE id = ?', [customerId])
-    ).records as CustomerRow[];
-    if (!customer) throw unprocessable(`Customer ${customerId} does not exist`);
-
-    const ids = merged.map((l) => l.productId);
-    // Soft-deleted products are excluded: they can no longer be ordered.
-    const rows = (
-      await sql(
-        `SELECT id, name, priceCents FROM products WHERE id IN (${ids.map(() => '?').join(', ')}) AND deletedAt IS NULL`,
-        ids,
-      )
-    ).records as ProductRow[];
-    const byId = new Map(rows.map((p) => [Number(p.id), p]));
-    const missing = ids.filter((id) => !byId.has(id));
-    if (missing.length > 0) {
-      throw unprocessable(
-        `Product${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found`,
-        missing.map((id) => ({ field: 'items', message: `product ${id} does not exist` })),
-      );
-    }
-
-    const now = new Date();
-    const stamp = dateParameter(em, now);
-    // Conditional decrement, in ascending productId order: the row lock plus `stock >= ?`
-    // means stock never goes below zero, however many orders race for the last units.
-    for (const line of merged) {
-      const res = await sql(
-        'UPDATE products SET stock = stock - ?, updatedAt = ? WHERE id = ? AND stock >= ? AND deletedAt IS NULL',
-        [line.quantity, stamp, line.productId, line.quantity],
-      );
-      if (res.affected !== 1) {
-        const product = byId.get(line.productId) as ProductRow;
-        throw conflict(
-          `Insufficient stock for product ${product.id} ("${product.name}"): ${line.quantity} requested`,
-        );
-      }
-    }
-
-    const items = merged.map((line) => {
-      const product = byId.get(line.productId) as ProductRow;
-      const unitPriceCents = Number(product.priceCents);
-      return {
-        productId: line.productId,
-        name: product.name,
-        unitPriceCents,
-        quantity: line.quantity,
-        lineTotalCents: lineTotalCents(unitPriceCents, line.quantity),
-      };
-    });
-    const totalCents = items.reduce((sum, i) => sum + i.lineTotalCents, 0);
-    const inserted = await sql(
-      "INSERT INTO orders (customerId, status, totalCents, orderDate, createdAt, updatedAt) VALUES (?, 'pending', ?, ?, ?, ?)",
-      [customerId, totalCents, stamp, stamp, stamp],
-    );
-    const orderId = insertedId(inserted);
-    await sql(
-      `INSERT INTO order_items (orderId, productId, name, unitPriceCents, quantity, lineTotalCents) VALUES ${items
-        .map(() => '(?, ?, ?, ?, ?, ?)')
-        .join(', ')}`,
-      items.flatMap((i) => [
-        orderId,
-        i.productId,
-        i.name,
-        i.unitPriceCents,
-        i.quantity,
-        i.lineTotalCents,
-      ]),
-    );
-    return OrderResponseDto.from(
-      { id: orderId, orderDate: now, status: 'pending', totalCents },
-      { id: Number(customer.id), name: customer.name, email: customer.email },
-      items,
-    );
+  /** A date as the driver stores it (SQLite keeps text, MySQL a DATETIME), as TypeORM would write it. */
+  private dateParameter(date: Date): unknown {
+    const column = this.dataSource.getMetadata(Order).findColumnWithPropertyName('orderDate');
+    return column ? this.dataSource.driver.preparePersistentValue(date, column) : date;
   }
 }
 
-/** A date as the driver stores it (SQLite keeps text, MySQL a DATETIME), as TypeORM would write it. */
-function dateParameter(em: EntityManager, date: Date): unknown {
-  const column = em.connection.getMetadata(Order).findColumnWithPropertyName('orderDate');
-  return column ? em.connection.driver.preparePersistentValue(date, column) : date;
-}
+/** `merged` as mergeLines returns it: one line per product, ascending productId. */
+export function* placeOrder(
+  customerId: number,
+  merged: readonly OrderLine[],
+  now: Date,
+  stamp: unknown,
+): StatementScript<OrderResponseDto> {
+  const ids = merged.map((l) => l.productId);
+  // One row per product found (soft-deleted ones excluded: they can no longer be ordered),
+  // one row with null product columns when none is, no row when the customer is missing.
+  const { rows } = yield statement(
+    'SELECT c.id AS customerId, c.name AS customerName, c.email AS customerEmail, ' +
+      'p.id AS id, p.name AS name, p.priceCents AS priceCents FROM customers c ' +
+      `LEFT JOIN products p ON p.id IN (${placeholders(ids.length)}) AND p.deletedAt IS NULL ` +
+      'WHERE c.id = ?',
+    [...ids, customerId],
+  );
+  const found = rows as unknown as CustomerProductRow[];
+  if (found.length === 0) throw unprocessable(`Customer ${customerId} does not exist`);
+  const customer = {
+    id: Number(found[0].customerId),
+    name: found[0].customerName,
+    email: found[0].customerEmail,
+  };
+  const byId = new Map(
+    found
+      .filter((r) => r.id !== null)
+      .map((r) => [Number(r.id), { name: r.name as string, priceCents: Number(r.priceCents) }]),
+  );
+  const missing = ids.filter((id) => !byId.has(id));
+  if (missing.length > 0) {
+    throw unprocessable(
+      `Product${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found`,
+      missing.map((id) => ({ field: 'items', message: `product ${id} does not exist` })),
+    );
+  }
 
-/** The new row's id: better-sqlite3 reports lastInsertRowid, mysql2 a result header. */
-function insertedId(result: Structured): number {
-  const raw = result.raw as number | bigint | { insertId?: number } | undefined;
-  const id = typeof raw === 'object' && raw !== null ? raw.insertId : raw;
-  if (id === undefined || id === null) throw new Error('INSERT reported no id');
-  return Number(id);
+  // Conditional decrement, in ascending productId order: the row lock plus `stock >= ?`
+  // means stock never goes below zero, however many orders race for the last units.
+  for (const line of merged) {
+    const { affected } = yield statement(
+      'UPDATE products SET stock = stock - ?, updatedAt = ? WHERE id = ? AND stock >= ? AND deletedAt IS NULL',
+      [line.quantity, stamp, line.productId, line.quantity],
+    );
+    if (affected !== 1) {
+      const product = byId.get(line.productId);
+      throw conflict(
+        `Insufficient stock for product ${line.productId} ("${product?.name}"): ${line.quantity} requested`,
+      );
+    }
+  }
+
+  const items = merged.map((line) => {
+    const { name, priceCents } = byId.get(line.productId) as { name: string; priceCents: number };
+    return {
+      productId: line.productId,
+      name,
+      unitPriceCents: priceCents,
+      quantity: line.quantity,
+      lineTotalCents: lineTotalCents(priceCents, line.quantity),
+    };
+  });
+  const totalCents = items.reduce((sum, i) => sum + i.lineTotalCents, 0);
+  const { insertId: orderId } = yield statement(
+    "INSERT INTO orders (customerId, status, totalCents, orderDate, createdAt, updatedAt) VALUES (?, 'pending', ?, ?, ?, ?)",
+    [customerId, totalCents, stamp, stamp, stamp],
+  );
+  if (orderId === undefined) throw new Error('INSERT INTO orders reported no id');
+  yield statement(
+    `INSERT INTO order_items (orderId, productId, name, unitPriceCents, quantity, lineTotalCents) VALUES ${items
+      .map(() => '(?, ?, ?, ?, ?, ?)')
+      .join(', ')}`,
+    items.flatMap((i) => [
+      orderId,
+      i.productId,
+      i.name,
+      i.unitPriceCents,
+      i.quantity,
+      i.lineTotalCents,
+    ]),
+  );
+  return OrderResponseDto.from(
+    { id: orderId, orderDate: now, status: 'pending', totalCents },
+    customer,
+    items,
+  );
 }

@@ -1,11 +1,12 @@
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser } from '../common/decorators/current-user.decorator';
 import { DomainError } from '../common/errors/domain-error';
 import { TransactionRunner } from '../database/transaction-runner';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { OrderStatus } from './entities/order.entity';
-import { OrderPlacementService } from './order-placement.service';
-import { canTransition, mergeLines, TRANSITIONS } from './order-rules';
+import { runScriptIn } from '../database/statement-script';
+import { OrderPlacementService, placeOrder } from './order-placement.service';
+import { canTransition, mergeLines, OrderLine, TRANSITIONS } from './order-rules';
 import { OrdersService } from './orders.service';
 
 interface FakeProduct {
@@ -44,11 +45,16 @@ function fakeManager(products: FakeProduct[], opts: { orderStatus?: OrderStatus 
   };
   /** Dispatches on the statement's start: customer, products, conditional stock update, inserts. */
   async function placementSql(sql: string, params: unknown[]): Promise<unknown> {
-    if (sql.startsWith('SELECT id, name, email FROM customers')) {
-      return { records: params[0] === 5 ? [{ id: 5, name: 'Ada', email: 'ada@example.com' }] : [] };
-    }
-    if (sql.startsWith('SELECT id, name, priceCents FROM products')) {
-      return { records: products.filter((p) => params.includes(p.id)) };
+    if (sql.startsWith('SELECT c.id AS customerId')) {
+      // Customer 5 exists; one row per product found, or one row of nulls for none.
+      if (params[params.length - 1] !== 5) return { records: [] };
+      const c = { customerId: 5, customerName: 'Ada', customerEmail: 'ada@example.com' };
+      const found = products.filter((p) => params.slice(0, -1).includes(p.id));
+      return {
+        records: found.length
+          ? found.map((p) => ({ ...c, id: p.id, name: p.name, priceCents: p.priceCents }))
+          : [{ ...c, id: null, name: null, priceCents: null }],
+      };
     }
     if (sql.startsWith('UPDATE products SET stock = stock - ?')) {
       const [q, , id, min] = params as [number, unknown, number, number];
@@ -107,7 +113,10 @@ const customer: AuthUser = { id: 1, role: 'customer', customerId: 5, sessionId: 
 const admin: AuthUser = { id: 2, role: 'admin', customerId: null, sessionId: 's' };
 
 describe('OrderPlacementService', () => {
-  const placement = new OrderPlacementService();
+  const placement = {
+    place: (em: EntityManager, customerId: number, lines: OrderLine[]) =>
+      runScriptIn(em, placeOrder(customerId, mergeLines(lines), new Date(), 'stamp')),
+  };
 
   it('sums exactly in integer cents (3 x 0.10 = 0.30)', async () => {
     const { em } = fakeManager([{ id: 1, name: 'Dime', priceCents: 10, stock: 5 }]);
@@ -164,6 +173,15 @@ describe('OrderPlacementService', () => {
       { productId: 1, quantity: 1 },
     ]);
     expect(updates.filter((u) => u.table === 'Product').map((u) => u.params.id)).toEqual([1, 3]);
+  });
+
+  it('refuses a missing customer with 422', async () => {
+    const { em, inserted } = fakeManager([{ id: 1, name: 'A', priceCents: 1, stock: 5 }]);
+    await expect(placement.place(em, 6, [{ productId: 1, quantity: 1 }])).rejects.toMatchObject({
+      code: 'unprocessable',
+      message: expect.stringContaining('Customer 6'),
+    });
+    expect(inserted).toEqual([]);
   });
 
   it('refuses unknown products with 422 naming them', async () => {
@@ -224,7 +242,8 @@ describe('OrdersService', () => {
     }) as unknown as TransactionRunner;
   const build = (em: EntityManager) => {
     const idempotency = { execute: jest.fn() } as unknown as IdempotencyService;
-    return new OrdersService(runnerFor(em), new OrderPlacementService(), idempotency);
+    const placement = new OrderPlacementService({} as DataSource);
+    return new OrdersService(runnerFor(em), placement, idempotency);
   };
 
   it('refuses a customer ordering for someone else (403) and an admin without customerId (400)', async () => {

@@ -36,10 +36,10 @@ export class OrdersService {
     key: string | undefined,
   ): Promise<IdempotentResult> {
     const customerId = this.orderingFor(user, dto.customerId);
-    return this.idempotency.execute(
+    return this.idempotency.executeScript(
       { accountId: user.id, key, method: 'POST', path: '/orders', body: dto },
       201,
-      (em) => this.placement.place(em, customerId, dto.items),
+      () => this.placement.script(customerId, dto.items),
     );
   }
 

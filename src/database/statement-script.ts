@@ -1,0 +1,65 @@
+import { EntityManager } from 'typeorm';
+
+/** One parameterised statement; its text must not depend on the parameter values. */
+export interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+/** What a statement gave back, the same shape on every driver. */
+export interface StatementResult {
+  rows: Record<string, unknown>[];
+  /** Rows changed by INSERT/UPDATE/DELETE. */
+  affected: number;
+  /** The new row's id after an INSERT into a table with an auto-increment key. */
+  insertId: number | undefined;
+}
+
+/**
+ * A transaction's work as a generator of statements: `const result = yield statement`.
+ * It does no I/O itself, so one script runs synchronously on better-sqlite3 (no await,
+ * so no other request can interleave and no lock is taken) and asynchronously on MySQL
+ * (TransactionRunner.runScript), or inside a transaction someone else opened
+ * (runScriptIn). Scripts compose with `yield*`.
+ */
+export type StatementScript<T> = Generator<Statement, T, StatementResult>;
+
+export function statement(sql: string, params: unknown[]): Statement {
+  return { sql, params };
+}
+
+/** `?, ?, ?` for n parameters. */
+export function placeholders(n: number): string {
+  return Array.from({ length: n }, () => '?').join(', ');
+}
+
+/** Runs a script inside a transaction the caller owns (its EntityManager), statement by statement. */
+export async function runScriptIn<T>(em: EntityManager, script: StatementScript<T>): Promise<T> {
+  const runner = em.queryRunner;
+  if (!runner) throw new Error('runScriptIn needs an EntityManager of a transaction');
+  let step = script.next();
+  while (!step.done) {
+    const { sql, params } = step.value;
+    const res = (await runner.query(sql, params, true)) as {
+      records?: Record<string, unknown>[];
+      raw?: unknown;
+      affected?: number;
+    };
+    step = script.next({
+      rows: res.records ?? [],
+      affected: res.affected ?? 0,
+      insertId: insertIdOf(res.raw),
+    });
+  }
+  return step.value;
+}
+
+/** better-sqlite3 reports lastInsertRowid, mysql2 a result header with insertId. */
+export function insertIdOf(raw: unknown): number | undefined {
+  if (typeof raw === 'number' || typeof raw === 'bigint') return Number(raw);
+  if (typeof raw === 'object' && raw !== null && 'insertId' in raw) {
+    const id = (raw as { insertId?: unknown }).insertId;
+    return typeof id === 'number' || typeof id === 'bigint' ? Number(id) : undefined;
+  }
+  return undefined;
+}
