@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { Database, Statement as SqliteStatement, Transaction } from 'better-sqlite3';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { DataSource, EntityManager, QueryFailedError, QueryRunner } from 'typeorm';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
-import { runScriptIn, Statement, StatementResult, StatementScript } from './statement-script';
+import { ScriptDriver, SqliteScriptDriver, TypeOrmScriptDriver } from './script-drivers';
+import { StatementScript } from './statement-script';
 
 /** Lock conflicts worth one more try: the whole transaction is replayed from the start. */
 const RETRYABLE_CODES = new Set([
@@ -46,6 +46,7 @@ export class TransactionRunner {
   private readonly holder = new AsyncLocalStorage<true>();
   /** Holder plus waiters: when none is left the AsyncLocalStorage is switched off. */
   private queued = 0;
+  private scriptDriver?: ScriptDriver;
 
   constructor(private readonly dataSource: DataSource) {
     this.serialise = dataSource.options.type === 'better-sqlite3';
@@ -67,23 +68,24 @@ export class TransactionRunner {
 
   /**
    * A statement script (see statement-script.ts) in one transaction of its own; `make`
-   * builds a fresh script for each attempt. This is the lean path for the hottest write
-   * (placing an order): on SQLite the whole transaction runs synchronously on the driver's
-   * connection (BEGIN IMMEDIATE ... COMMIT, prepared statements kept here), so when no
-   * other transaction holds the lock it needs neither the lock nor AsyncLocalStorage,
-   * and none of TypeORM's per-statement promises; on MySQL it is a TypeORM transaction.
-   * Driver errors are wrapped in QueryFailedError, as TypeORM does, so that they map to
-   * the same problems and retries.
+   * builds a fresh script for each attempt. The lean path for the hottest write (placing
+   * an order; script-drivers.ts). On SQLite the script runs straight on the driver,
+   * synchronously, so when no other transaction holds or waits for the lock it takes
+   * none (nothing can interleave) and needs no AsyncLocalStorage.
    */
   runScript<T>(make: () => StatementScript<T>): Promise<T> {
-    if (!this.serialise) {
-      return this.retrying(() => this.dataSource.transaction((em) => runScriptIn(em, make())));
-    }
-    return this.retrying(async () => {
-      // Nobody holds or waits for the lock: this runs to the end before anything else can.
-      if (this.queued === 0) return this.sqliteRun(make());
-      return this.exclusive(async () => this.sqliteRun(make()));
-    });
+    const driver = this.scripts();
+    if (!this.serialise) return this.retrying(() => driver.run(make()));
+    return this.retrying(() =>
+      this.queued === 0 ? driver.run(make()) : this.exclusive(() => driver.run(make())),
+    );
+  }
+
+  private scripts(): ScriptDriver {
+    this.scriptDriver ??= this.serialise
+      ? new SqliteScriptDriver(this.dataSource)
+      : new TypeOrmScriptDriver(this.dataSource);
+    return this.scriptDriver;
   }
 
   private async retrying<T>(attemptOnce: () => Promise<T>): Promise<T> {
@@ -98,51 +100,6 @@ export class TransactionRunner {
         // Jittered backoff so that the transactions that collided do not collide again.
         await sleep(10 * 2 ** attempt + Math.floor(Math.random() * 20));
       }
-    }
-  }
-
-  private sqliteTx?: Transaction<(script: StatementScript<unknown>) => unknown>;
-  private readonly sqliteStatements = new Map<string, SqliteStatement>();
-
-  /** Drives a script synchronously in one BEGIN IMMEDIATE transaction on TypeORM's connection. */
-  private sqliteRun<T>(script: StatementScript<T>): T {
-    return this.sqliteTransaction().immediate(script) as T;
-  }
-
-  private sqliteTransaction(): Transaction<(script: StatementScript<unknown>) => unknown> {
-    if (!this.sqliteTx) {
-      const db = (this.dataSource.driver as unknown as { databaseConnection: Database })
-        .databaseConnection;
-      this.sqliteTx = db.transaction((script: StatementScript<unknown>) => {
-        let step = script.next();
-        while (!step.done) step = script.next(this.sqliteExecute(db, step.value));
-        return step.value;
-      });
-    }
-    return this.sqliteTx;
-  }
-
-  private sqliteExecute(db: Database, { sql, params }: Statement): StatementResult {
-    try {
-      let stmt = this.sqliteStatements.get(sql);
-      if (!stmt) {
-        // Script texts depend only on the number of lines, so this stays small; the bound
-        // is a safety net against a script that builds texts from values.
-        if (this.sqliteStatements.size >= 500) this.sqliteStatements.clear();
-        stmt = db.prepare(sql);
-        this.sqliteStatements.set(sql, stmt);
-      }
-      if (stmt.reader) {
-        return {
-          rows: stmt.all(...params) as Record<string, unknown>[],
-          affected: 0,
-          insertId: undefined,
-        };
-      }
-      const info = stmt.run(...params);
-      return { rows: [], affected: info.changes, insertId: Number(info.lastInsertRowid) };
-    } catch (err) {
-      throw new QueryFailedError(sql, params, err as Error);
     }
   }
 
