@@ -25,7 +25,7 @@ interface CustomerProductRow {
  * Plain, portable, parameterised SQL rather than repository calls, because this is the
  * hottest write and its statements run while the transaction holds its locks: each
  * statement's text depends only on the number of lines, so each is prepared once, and
- * there are five (customer and products are read in one statement).
+ * there are 3 + one per line (customer and products are read in one statement).
  */
 @Injectable()
 export class OrderPlacementService {
