@@ -55,7 +55,7 @@ export async function runScriptIn<T>(em: EntityManager, script: StatementScript<
 }
 
 /** better-sqlite3 reports lastInsertRowid, mysql2 a result header with insertId. */
-export function insertIdOf(raw: unknown): number | undefined {
+function insertIdOf(raw: unknown): number | undefined {
   if (typeof raw === 'number' || typeof raw === 'bigint') return Number(raw);
   if (typeof raw === 'object' && raw !== null && 'insertId' in raw) {
     const id = (raw as { insertId?: unknown }).insertId;
