@@ -1,5 +1,5 @@
-import { CanActivate } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { CanActivate, Type } from '@nestjs/common';
+import { DiscoveryService, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -7,7 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
 import { GLOBAL_GUARDS } from './auth/auth.module';
 import { TokenService } from './auth/token.service';
+import { tagNestRoutes } from './common/cache/cache-route';
 import { HttpCacheFastPath } from './common/cache/http-cache.fast-path';
+import { HttpCacheGuard } from './common/cache/http-cache.guard';
 import { createValidationPipe } from './common/validation';
 import { appConfig, AppConfig } from './config/app.config';
 import { problemClientErrorHandler } from './common/filters/client-error';
@@ -104,9 +106,18 @@ export function configureApp(app: NestFastifyApplication): void {
     done();
   });
   // After the hook above: cache hits leave with the same headers as every other answer.
+  // Before init registers the routes: Fastify's hooks then know each request's Nest route.
+  tagNestRoutes(
+    app
+      .get(DiscoveryService)
+      .getControllers()
+      .map((wrapper) => wrapper.metatype as Type<unknown>),
+  );
   const tokens = app.get(TokenService);
   app.get(HttpCacheFastPath).register(fastify, {
     guards: app.get<symbol, CanActivate[]>(GLOBAL_GUARDS),
     accountOf: (request) => tokens.accountOf(request.headers.authorization),
   });
+  // Stores a GET miss's body and bumps a write's families on the way out.
+  app.get(HttpCacheGuard).attach(fastify);
 }

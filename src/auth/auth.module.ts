@@ -6,6 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { createSecretKey } from 'node:crypto';
 import { AccountsModule } from '../accounts/accounts.module';
 import { Account } from '../accounts/entities/account.entity';
+import { HttpCacheGuard } from '../common/cache/http-cache.guard';
 import { AppThrottlerGuard } from '../common/rate-limit/app-throttler.guard';
 import { authConfig } from '../config/auth.config';
 import { AdminBootstrapService } from './admin-bootstrap.service';
@@ -46,6 +47,9 @@ export const GLOBAL_GUARDS = Symbol('GLOBAL_GUARDS');
     ...GLOBAL_GUARD_CLASSES,
     // Order matters (global guards run in registration order): see GLOBAL_GUARD_CLASSES.
     ...GLOBAL_GUARD_CLASSES.map((guard) => ({ provide: APP_GUARD, useExisting: guard })),
+    // Last: not an access check but the response cache's per-route decisions, which need the
+    // authenticated user (see HttpCacheGuard). Cache hits never reach it.
+    { provide: APP_GUARD, useExisting: HttpCacheGuard },
     // The same instances, in the same order, for the response cache's fast path.
     {
       provide: GLOBAL_GUARDS,

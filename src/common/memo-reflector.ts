@@ -6,8 +6,8 @@ type Targets = Parameters<Reflector['getAllAndOverride']>[1];
 
 /**
  * A Reflector whose `getAllAndOverride(key, [handler, class])` answers from a memo.
- * Decorator metadata is fixed once the classes are defined, and the guards and the cache
- * interceptor read a dozen keys on every request (the rate-limit guard alone reads six
+ * Decorator metadata is fixed once the classes are defined, and the guards (the cache
+ * guard among them) read a dozen keys on every request (the rate-limit guard alone reads six
  * per throttler): the profile showed reflect-metadata's lookups as a few percent of a
  * cached read.
  */

@@ -1,7 +1,7 @@
 import { CacheModule } from '@nestjs/cache-manager';
 import { Global, Module } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { APP_INTERCEPTOR } from '@nestjs/core';
+import { DiscoveryModule } from '@nestjs/core';
 import type Redis from 'ioredis';
 import Keyv from 'keyv';
 import { cacheConfig } from '../../config/cache.config';
@@ -10,7 +10,7 @@ import { RedisCircuit } from '../redis/redis-circuit';
 import { REDIS_CLIENT, RedisModule } from '../redis/redis.module';
 import { CacheVersionService } from './cache-version.service';
 import { HttpCacheFastPath } from './http-cache.fast-path';
-import { HttpCacheInterceptor } from './http-cache.interceptor';
+import { HttpCacheGuard } from './http-cache.guard';
 import { HttpCacheService } from './http-cache.service';
 import { MemoryKeyvStore } from './memory-keyv-store';
 import { RedisKeyvStore } from './redis-keyv-store';
@@ -23,6 +23,8 @@ import { RedisKeyvStore } from './redis-keyv-store';
 @Global()
 @Module({
   imports: [
+    // DiscoveryService: configureApp tags every controller route (see tagNestRoutes).
+    DiscoveryModule,
     RedisModule,
     CacheModule.registerAsync({
       isGlobal: true,
@@ -58,8 +60,9 @@ import { RedisKeyvStore } from './redis-keyv-store';
     CacheVersionService,
     HttpCacheService,
     HttpCacheFastPath,
-    { provide: APP_INTERCEPTOR, useClass: HttpCacheInterceptor },
+    // A global guard, registered last by AuthModule (it needs the authenticated user).
+    HttpCacheGuard,
   ],
-  exports: [CacheVersionService, HttpCacheFastPath, MemoReflector],
+  exports: [CacheVersionService, HttpCacheFastPath, HttpCacheGuard, MemoReflector],
 })
 export class AppCacheModule {}

@@ -1,21 +1,15 @@
-import {
-  CanActivate,
-  ExecutionContext,
-  ForbiddenException,
-  Injectable,
-  Type,
-} from '@nestjs/common';
+import { CanActivate, ForbiddenException, Injectable } from '@nestjs/common';
 import { GUARDS_METADATA, INTERCEPTORS_METADATA } from '@nestjs/common/constants';
 // Nest's own ExecutionContext implementation: guards get exactly what Nest would give them.
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CacheFamily, CachePolicy } from '../decorators/cache-policy.decorator';
 import { sendProblem } from '../filters/send-problem';
+import { MemoReflector } from '../memo-reflector';
+import { cacheRouteOf, NestRoute, nestRouteOf } from './cache-route';
 import { HttpCacheService } from './http-cache.service';
 
-interface FastRoute {
-  classRef: Type<unknown>;
-  handler: ReturnType<ExecutionContext['getHandler']>;
+interface FastRoute extends NestRoute {
   policy: Exclude<CachePolicy, 'none'>;
   families: CacheFamily[];
 }
@@ -33,53 +27,52 @@ export interface FastPathWiring {
  * was most of a cached read's cost.
  *
  * It does exactly what the Nest path does for a hit, with the same code:
- * - a route is known here only after the interceptor has handled it once (so its cache
- *   policy and families come from the interceptor itself), and never if it has
- *   route-scoped guards or interceptors, which this path would skip;
+ * - it knows a request's Nest route from its Fastify route config (see tagNestRoutes) and
+ *   reads its policy and families as HttpCacheGuard does (cacheRouteOf); it never takes a
+ *   route with route-scoped guards or interceptors, which it would skip;
  * - it computes the key with HttpCacheService; a MISS falls through to Nest untouched
  *   (nothing counted, nothing sent), so the slow path runs as if this did not exist;
  * - on a HIT it runs the same global guard instances, in order, with Nest's own
  *   ExecutionContext (rate limit counted once, revocation and roles checked), and an
  *   error leaves through the same problem+json writer as the global filter.
  *
- * Pipes never ran for a hit (the interceptor answers before them in Nest too). A new
- * global interceptor would be skipped on hits: it must be taught to this path.
+ * Pipes never run for a hit. A global interceptor would be skipped on hits (and would put
+ * every other request through Nest's interceptor chain): there is none on purpose.
  */
 @Injectable()
 export class HttpCacheFastPath {
-  private readonly routes = new Map<string, FastRoute>();
+  /** Per handler: its cacheable GET route, or null when this path must not answer it. */
+  private readonly routes = new WeakMap<object, FastRoute | null>();
   private wiring: FastPathWiring | undefined;
 
-  constructor(private readonly cache: HttpCacheService) {}
-
-  /** Called by the interceptor for every cacheable GET it handles. */
-  remember(
-    request: FastifyRequest,
-    context: ExecutionContext,
-    policy: Exclude<CachePolicy, 'none'>,
-    families: CacheFamily[],
-  ): void {
-    const url = request.routeOptions.url;
-    if (url === undefined || this.routes.has(url)) return;
-    const classRef = context.getClass();
-    const handler = context.getHandler();
-    const scoped = [GUARDS_METADATA, INTERCEPTORS_METADATA].some(
-      (key) => Reflect.getMetadata(key, classRef) || Reflect.getMetadata(key, handler),
-    );
-    if (scoped) return;
-    this.routes.set(url, { classRef, handler, policy, families });
-  }
+  constructor(
+    private readonly cache: HttpCacheService,
+    private readonly reflector: MemoReflector,
+  ) {}
 
   register(fastify: FastifyInstance, wiring: FastPathWiring): void {
     this.wiring = wiring;
     fastify.addHook('onRequest', (request, reply) => this.onRequest(request, reply));
   }
 
+  private routeOf(nest: NestRoute): FastRoute | null {
+    let route = this.routes.get(nest.handler);
+    if (route === undefined) {
+      const scoped = [GUARDS_METADATA, INTERCEPTORS_METADATA].some(
+        (key) => Reflect.getMetadata(key, nest.classRef) || Reflect.getMetadata(key, nest.handler),
+      );
+      const { policy, families } = cacheRouteOf(this.reflector, nest);
+      route = scoped || policy === 'none' ? null : { ...nest, policy, families };
+      this.routes.set(nest.handler, route);
+    }
+    return route;
+  }
+
   private async onRequest(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-    if (request.method !== 'GET' || !this.wiring) return;
-    const url = request.routeOptions.url;
-    const route = url === undefined ? undefined : this.routes.get(url);
-    if (!route || !this.cache.enabled) return;
+    if (request.method !== 'GET' || !this.wiring || !this.cache.enabled) return;
+    const nest = nestRouteOf(request);
+    const route = nest === undefined ? null : this.routeOf(nest);
+    if (!route) return;
     let userId: number | undefined;
     if (route.policy === 'per-user') {
       userId = this.wiring.accountOf(request);

@@ -29,7 +29,7 @@ export function normalisedQuery(url: string): string {
 }
 
 /**
- * Keys and entries of the GET response cache, shared by the interceptor (which fills it)
+ * Keys and entries of the GET response cache, shared by HttpCacheGuard (which fills it)
  * and the fast path (which answers hits before Nest's pipeline): both compute one key.
  *
  * Key = method, path, sorted query, the caller's account unless the route is shared, and

@@ -1,0 +1,78 @@
+import { ExecutionContext, Type } from '@nestjs/common';
+import { PATH_METADATA } from '@nestjs/common/constants';
+import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants';
+import type { FastifyRequest } from 'fastify';
+import {
+  CACHE_FAMILIES,
+  CACHE_FAMILIES_KEY,
+  CACHE_POLICY_KEY,
+  CacheFamily,
+  CachePolicy,
+} from '../decorators/cache-policy.decorator';
+import { MemoReflector } from '../memo-reflector';
+
+/** A route's controller class and method, as Nest's ExecutionContext names them. */
+export interface NestRoute {
+  classRef: Type<unknown>;
+  handler: ReturnType<ExecutionContext['getHandler']>;
+}
+
+export interface CacheRoute {
+  policy: CachePolicy;
+  families: CacheFamily[];
+}
+
+/** The Fastify route config key that carries a route's NestRoute (see tagNestRoutes). */
+const NEST_ROUTE = 'nestRoute';
+
+/**
+ * Tags every route method of the given controllers with its class and method in its
+ * Fastify route config (Nest passes `@RouteConfig` metadata through to Fastify), so
+ * Fastify's own hooks know a request's Nest route before Nest's router runs: the cache's
+ * fast path can answer the very first request of a route. Call before the app's init,
+ * which registers the routes.
+ */
+export function tagNestRoutes(controllers: Type<unknown>[]): void {
+  for (const classRef of controllers) {
+    const proto = classRef.prototype as Record<string, unknown>;
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      const handler = Object.getOwnPropertyDescriptor(proto, name)?.value as unknown;
+      if (typeof handler !== 'function' || name === 'constructor') continue;
+      if (Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
+      const config = (Reflect.getMetadata(FASTIFY_ROUTE_CONFIG_METADATA, handler) ?? {}) as object;
+      const route: NestRoute = { classRef, handler };
+      Reflect.defineMetadata(
+        FASTIFY_ROUTE_CONFIG_METADATA,
+        { ...config, [NEST_ROUTE]: route },
+        handler,
+      );
+    }
+  }
+}
+
+/** The Nest route of a request, when its controller was tagged. */
+export function nestRouteOf(request: FastifyRequest): NestRoute | undefined {
+  const config = request.routeOptions.config as { [NEST_ROUTE]?: NestRoute } | undefined;
+  return config?.[NEST_ROUTE];
+}
+
+/**
+ * A route's cache policy (`per-user` unless marked) and families: `@CacheFamilies` on the
+ * method or class, else the controller's first path segment when it names a family.
+ */
+export function cacheRouteOf(reflector: MemoReflector, route: NestRoute): CacheRoute {
+  const targets = [route.handler, route.classRef];
+  const policy =
+    reflector.getAllAndOverride<CachePolicy | undefined>(CACHE_POLICY_KEY, targets) ?? 'per-user';
+  const declared = reflector.getAllAndOverride<CacheFamily[] | undefined>(
+    CACHE_FAMILIES_KEY,
+    targets,
+  );
+  if (declared) return { policy, families: declared };
+  const path = String(Reflect.getMetadata(PATH_METADATA, route.classRef) ?? '');
+  const first = path.replace(/^\//, '').split('/')[0];
+  const families = (CACHE_FAMILIES as readonly string[]).includes(first)
+    ? [first as CacheFamily]
+    : [];
+  return { policy, families };
+}

@@ -1,0 +1,88 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { CacheFamily } from '../decorators/cache-policy.decorator';
+import { MemoReflector } from '../memo-reflector';
+import { CacheVersionService } from './cache-version.service';
+import { cacheRouteOf, CacheRoute } from './cache-route';
+import { HttpCacheService } from './http-cache.service';
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** What the response on its way out must do, decided before the handler ran. */
+type Pending = { kind: 'store'; key: string } | { kind: 'bump'; families: CacheFamily[] };
+
+/**
+ * The response cache's per-route decisions, taken in Nest's pipeline (where the route's
+ * decorators are known) and carried out in Fastify's `onSend` hook (where the answer is).
+ * It is the last global guard and always allows: it is not an access check. It is not an
+ * interceptor because any global interceptor puts every request of every route through
+ * Nest's interceptor chain (rxjs, AsyncResource.bind): ~20% of a `POST /orders`.
+ *
+ * GET: key as HttpCacheService says (versions read before the handler reads the
+ * database), `X-Cache: MISS`, and the body is stored on the way out if the status is 200.
+ * Hits never get here: HttpCacheFastPath answers them in `onRequest` (so a route with
+ * its own `@UseGuards`/`@UseInterceptors`, which that path skips, is never served from the
+ * cache). HEAD and OPTIONS neither read from nor invalidate the cache.
+ *
+ * POST, PUT, PATCH, DELETE: a 2xx answer bumps the route's families before it is sent, so
+ * the client's next read is fresh, and so is everyone's.
+ */
+@Injectable()
+export class HttpCacheGuard implements CanActivate {
+  private readonly pending = new WeakMap<FastifyRequest, Pending>();
+  /** Per handler (decorator metadata does not change). */
+  private readonly routes = new WeakMap<object, CacheRoute>();
+
+  constructor(
+    private readonly reflector: MemoReflector,
+    private readonly cache: HttpCacheService,
+    private readonly versions: CacheVersionService,
+  ) {}
+
+  /** Adds the `onSend` hook that stores or bumps as decided here. */
+  attach(fastify: FastifyInstance): void {
+    fastify.addHook('onSend', async (request, reply, payload) => {
+      await this.onSend(request, reply, payload);
+      return payload;
+    });
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const http = context.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const { policy, families } = this.routeOf(context);
+    if (WRITE_METHODS.has(request.method)) {
+      if (families.length > 0) this.pending.set(request, { kind: 'bump', families });
+      return true;
+    }
+    if (request.method !== 'GET' || !this.cache.enabled || policy === 'none') return true;
+    const userId = request.user?.id;
+    if (policy === 'per-user' && userId === undefined) return true;
+    const key = await this.cache.keyFor(request, policy, families, userId);
+    this.pending.set(request, { kind: 'store', key });
+    void http.getResponse<FastifyReply>().header('X-Cache', 'MISS');
+    return true;
+  }
+
+  private async onSend(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
+    const pending = this.pending.get(request);
+    if (!pending) return;
+    const status = reply.statusCode;
+    if (pending.kind === 'bump') {
+      if (status >= 200 && status < 300) await this.versions.bump(...pending.families);
+    } else if (status === 200 && typeof payload === 'string' && payload.length > 0) {
+      await this.cache.set(pending.key, payload);
+    }
+  }
+
+  private routeOf(context: ExecutionContext): CacheRoute {
+    const handler = context.getHandler();
+    let route = this.routes.get(handler);
+    if (!route) {
+      route = cacheRouteOf(this.reflector, { classRef: context.getClass(), handler });
+      this.routes.set(handler, route);
+    }
+    return route;
+  }
+}
