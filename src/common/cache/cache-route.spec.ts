@@ -25,7 +25,7 @@ class Misc {
   @Get() get() {}
 }
 
-const requestFor = (handler: unknown) =>
+const requestFor = (handler: object) =>
   ({
     routeOptions: { config: Reflect.getMetadata(FASTIFY_ROUTE_CONFIG_METADATA, handler) },
   }) as unknown as FastifyRequest;

@@ -20,7 +20,12 @@ class Elsewhere {
   @Post() write() {}
 }
 
-type OnSend = (req: FastifyRequest, reply: FastifyReply, payload: unknown) => Promise<unknown>;
+type OnSend = (
+  req: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+  done: (err: Error | null, payload?: unknown) => void,
+) => void;
 
 function build(enabled = true) {
   const cache = {
@@ -64,7 +69,10 @@ function build(enabled = true) {
     const ctx = new ExecutionContextHost([req, reply], classRef as never, handler);
     expect(await guard.canActivate(ctx)).toBe(true);
     const payload = opts.payload ?? '{"ok":true}';
-    expect(await onSend!(req, reply, payload)).toBe(payload);
+    const sent = await new Promise((resolve, reject) =>
+      onSend!(req, reply, payload, (err, out) => (err ? reject(err) : resolve(out))),
+    );
+    expect(sent).toBe(payload);
     return headers;
   }
   return { cache, versions, request };

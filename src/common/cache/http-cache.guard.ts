@@ -41,9 +41,11 @@ export class HttpCacheGuard implements CanActivate {
 
   /** Adds the `onSend` hook that stores or bumps as decided here. */
   attach(fastify: FastifyInstance): void {
-    fastify.addHook('onSend', async (request, reply, payload) => {
-      await this.onSend(request, reply, payload);
-      return payload;
+    // Callback style: most answers (every cache hit) have nothing to do and pay no promise.
+    fastify.addHook('onSend', (request, reply, payload, done) => {
+      const work = this.onSend(request, reply, payload);
+      if (work === undefined) done(null, payload);
+      else work.then(() => done(null, payload), done);
     });
   }
 
@@ -65,15 +67,20 @@ export class HttpCacheGuard implements CanActivate {
     return true;
   }
 
-  private async onSend(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
+  private onSend(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    payload: unknown,
+  ): Promise<void> | undefined {
     const pending = this.pending.get(request);
-    if (!pending) return;
+    if (!pending) return undefined;
     const status = reply.statusCode;
     if (pending.kind === 'bump') {
-      if (status >= 200 && status < 300) await this.versions.bump(...pending.families);
+      if (status >= 200 && status < 300) return this.versions.bump(...pending.families);
     } else if (status === 200 && typeof payload === 'string' && payload.length > 0) {
-      await this.cache.set(pending.key, payload);
+      return this.cache.set(pending.key, payload);
     }
+    return undefined;
   }
 
   private routeOf(context: ExecutionContext): CacheRoute {
