@@ -146,6 +146,35 @@ describe('TransactionRunner', () => {
       expect(await ds.query('SELECT v FROM t')).toEqual([]);
     });
 
+    it('commits scripts handed in together in order, each rolled back alone when it throws', async () => {
+      const ids = ['a', 'b', 'c'].map((v) =>
+        runner.runScript(function* () {
+          yield insert(v);
+          if (v === 'b') throw new Error('b broke a rule');
+          const { rows } = yield statement('SELECT group_concat(v) AS seen FROM t', []);
+          return rows[0].seen;
+        }),
+      );
+      await expect(ids[0]).resolves.toBe('a');
+      await expect(ids[1]).rejects.toThrow('b broke a rule');
+      // c ran after b's savepoint was rolled back: it never saw b's row.
+      await expect(ids[2]).resolves.toBe('a,c');
+      expect(await ds.query('SELECT v FROM t ORDER BY v')).toEqual([{ v: 'a' }, { v: 'c' }]);
+    });
+
+    it('never joins a transaction it did not open: every script of the commit is rejected', async () => {
+      // A transaction left open on the connection outside the runner.
+      await ds.query('BEGIN');
+      const both = [insert('x'), insert('y')].map((stmt) =>
+        runner.runScript(function* () {
+          yield stmt;
+        }),
+      );
+      for (const p of both) await expect(p).rejects.toThrow(/did not open/);
+      await ds.query('ROLLBACK');
+      expect(await ds.query('SELECT v FROM t')).toEqual([]);
+    });
+
     it('waits for a transaction that is open, instead of joining it', async () => {
       const tx = runner.run(async (em) => {
         await em.query("INSERT INTO t VALUES ('in-tx')");

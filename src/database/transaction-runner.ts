@@ -67,23 +67,23 @@ export class TransactionRunner {
   }
 
   /**
-   * A statement script (see statement-script.ts) in one transaction of its own; `make`
-   * builds a fresh script for each attempt. The lean path for the hottest write (placing
-   * an order; script-drivers.ts). On SQLite the script runs straight on the driver,
-   * synchronously, so when no other transaction holds or waits for the lock it takes
-   * none (nothing can interleave) and needs no AsyncLocalStorage.
+   * A statement script (see statement-script.ts) in a transaction; `make` builds a fresh
+   * script for each attempt. The lean path for the hottest write (placing an order;
+   * script-drivers.ts). On SQLite the scripts of one event-loop turn share one commit
+   * (group commit, each in its own savepoint) that runs straight on the driver,
+   * synchronously: when no other transaction holds or waits for the lock it takes none
+   * (nothing can interleave) and needs no AsyncLocalStorage.
    */
   runScript<T>(make: () => StatementScript<T>): Promise<T> {
     const driver = this.scripts();
-    if (!this.serialise) return this.retrying(() => driver.run(make()));
-    return this.retrying(() =>
-      this.queued === 0 ? driver.run(make()) : this.exclusive(() => driver.run(make())),
-    );
+    return this.retrying(() => driver.run(make()));
   }
 
   private scripts(): ScriptDriver {
     this.scriptDriver ??= this.serialise
-      ? new SqliteScriptDriver(this.dataSource)
+      ? new SqliteScriptDriver(this.dataSource, (commit) =>
+          this.queued === 0 ? commit() : this.exclusive(commit),
+        )
       : new TypeOrmScriptDriver(this.dataSource);
     return this.scriptDriver;
   }
