@@ -90,14 +90,21 @@ describe('TransactionRunner', () => {
     });
     afterEach(async () => ds.destroy());
 
-    it("keeps a statement issued outside out of another request's transaction", async () => {
+    /** A transaction that inserts `v`, stays open 20 ms and rolls back; resolves once it is open. */
+    async function openThenRollBack(v: string): Promise<{ tx: Promise<unknown> }> {
       const tx = runner.run(async (em) => {
-        await em.query("INSERT INTO t VALUES ('in-tx')");
+        await em.query('INSERT INTO t VALUES (?)', [v]);
         await new Promise((r) => setTimeout(r, 20));
         throw new Error('rolled back');
       });
-      // Issued while the transaction above is open: it must not share its fate.
       await new Promise((r) => setTimeout(r, 5));
+      // Wrapped: an async function returning the promise itself would wait for it.
+      return { tx };
+    }
+
+    it("keeps a statement issued outside out of another request's transaction", async () => {
+      const { tx } = await openThenRollBack('in-tx');
+      // Issued while the transaction above is open: it must not share its fate.
       const outside = ds.query("INSERT INTO t VALUES ('outside')");
       await expect(tx).rejects.toThrow('rolled back');
       await outside;
@@ -106,12 +113,7 @@ describe('TransactionRunner', () => {
 
     it("does not let an outside read see another request's uncommitted row", async () => {
       let seen: unknown;
-      const tx = runner.run(async (em) => {
-        await em.query("INSERT INTO t VALUES ('pending')");
-        await new Promise((r) => setTimeout(r, 20));
-        throw new Error('rolled back');
-      });
-      await new Promise((r) => setTimeout(r, 5));
+      const { tx } = await openThenRollBack('pending');
       const read = ds.query('SELECT COUNT(*) AS n FROM t').then((rows) => (seen = rows));
       await expect(tx).rejects.toThrow();
       await read;
@@ -176,12 +178,7 @@ describe('TransactionRunner', () => {
     });
 
     it('waits for a transaction that is open, instead of joining it', async () => {
-      const tx = runner.run(async (em) => {
-        await em.query("INSERT INTO t VALUES ('in-tx')");
-        await new Promise((r) => setTimeout(r, 20));
-        throw new Error('rolled back');
-      });
-      await new Promise((r) => setTimeout(r, 5));
+      const { tx } = await openThenRollBack('in-tx');
       const script = runner.runScript(function* () {
         yield insert('script');
         return 'done';

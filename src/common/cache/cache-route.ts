@@ -61,6 +61,15 @@ export function nestRouteOf(request: FastifyRequest): NestRoute | undefined {
  * method or class, else the controller's first path segment when it names a family.
  */
 export function cacheRouteOf(reflector: MemoReflector, route: NestRoute): CacheRoute {
+  let found = resolved.get(route.handler);
+  if (!found) resolved.set(route.handler, (found = resolveCacheRoute(reflector, route)));
+  return found;
+}
+
+/** Per handler: decorator metadata does not change once the classes are defined. */
+const resolved = new WeakMap<object, CacheRoute>();
+
+function resolveCacheRoute(reflector: MemoReflector, route: NestRoute): CacheRoute {
   const targets = [route.handler, route.classRef];
   const policy =
     reflector.getAllAndOverride<CachePolicy | undefined>(CACHE_POLICY_KEY, targets) ?? 'per-user';

@@ -43,6 +43,8 @@ export interface FastPathWiring {
 export class HttpCacheFastPath {
   /** Per handler: its cacheable GET route, or null when this path must not answer it. */
   private readonly routes = new WeakMap<object, FastRoute | null>();
+  /** The key a request missed with, for HttpCacheGuard to store its answer under. */
+  private readonly misses = new WeakMap<FastifyRequest, string>();
   private wiring: FastPathWiring | undefined;
 
   constructor(
@@ -53,6 +55,11 @@ export class HttpCacheFastPath {
   register(fastify: FastifyInstance, wiring: FastPathWiring): void {
     this.wiring = wiring;
     fastify.addHook('onRequest', (request, reply) => this.onRequest(request, reply));
+  }
+
+  /** The key this request was looked up with and missed, if it was. */
+  missedKey(request: FastifyRequest): string | undefined {
+    return this.misses.get(request);
   }
 
   private routeOf(nest: NestRoute): FastRoute | null {
@@ -81,7 +88,10 @@ export class HttpCacheFastPath {
     }
     const key = await this.cache.keyFor(request, route.policy, route.families, userId);
     const text = await this.cache.get(key);
-    if (text === undefined) return;
+    if (text === undefined) {
+      this.misses.set(request, key);
+      return;
+    }
 
     const context = new ExecutionContextHost([request, reply], route.classRef, route.handler);
     try {

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CacheFamilies, NoCache, SharedCache } from '../decorators/cache-policy.decorator';
 import { MemoReflector } from '../memo-reflector';
 import { CacheVersionService } from './cache-version.service';
+import { HttpCacheFastPath } from './http-cache.fast-path';
 import { HttpCacheGuard } from './http-cache.guard';
 import { HttpCacheService } from './http-cache.service';
 
@@ -36,10 +37,13 @@ function build(enabled = true) {
     set: jest.fn(async () => undefined),
   };
   const versions = { bump: jest.fn(async () => undefined) };
+  const misses = new Map<unknown, string>();
+  const fastPath = { missedKey: (req: unknown) => misses.get(req) };
   const guard = new HttpCacheGuard(
     new MemoReflector(),
     cache as unknown as HttpCacheService,
     versions as unknown as CacheVersionService,
+    fastPath as unknown as HttpCacheFastPath,
   );
   let onSend: OnSend | undefined;
   guard.attach({
@@ -51,7 +55,7 @@ function build(enabled = true) {
     method: string,
     classRef: object,
     handler: (...args: unknown[]) => unknown,
-    opts: { user?: number; status?: number; payload?: unknown } = {},
+    opts: { user?: number; status?: number; payload?: unknown; missed?: string } = {},
   ) {
     const headers: Record<string, string> = {};
     const req = {
@@ -59,6 +63,7 @@ function build(enabled = true) {
       url: '/x',
       user: opts.user === undefined ? undefined : { id: opts.user },
     } as unknown as FastifyRequest;
+    if (opts.missed !== undefined) misses.set(req, opts.missed);
     const reply = {
       statusCode: opts.status ?? 200,
       header(name: string, value: string) {
@@ -87,6 +92,16 @@ describe('HttpCacheGuard', () => {
     expect(headers['X-Cache']).toBe('MISS');
     expect(cache.keyFor).toHaveBeenCalledWith(expect.anything(), 'per-user', ['orders'], 7);
     expect(cache.set).toHaveBeenCalledWith('per-user|orders|7', '{"ok":true}');
+  });
+
+  it('stores under the key the fast path just missed with, without reading versions again', async () => {
+    const { cache, request } = build();
+    await request('GET', OrdersLike, proto(OrdersLike).get, {
+      user: 7,
+      missed: 'k-from-fast-path',
+    });
+    expect(cache.keyFor).not.toHaveBeenCalled();
+    expect(cache.set).toHaveBeenCalledWith('k-from-fast-path', '{"ok":true}');
   });
 
   it('stores nothing for an error, a per-user route without a caller, or @NoCache', async () => {

@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CacheFamily } from '../decorators/cache-policy.decorator';
 import { MemoReflector } from '../memo-reflector';
 import { CacheVersionService } from './cache-version.service';
-import { cacheRouteOf, CacheRoute } from './cache-route';
+import { cacheRouteOf } from './cache-route';
+import { HttpCacheFastPath } from './http-cache.fast-path';
 import { HttpCacheService } from './http-cache.service';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -30,13 +31,12 @@ type Pending = { kind: 'store'; key: string } | { kind: 'bump'; families: CacheF
 @Injectable()
 export class HttpCacheGuard implements CanActivate {
   private readonly pending = new WeakMap<FastifyRequest, Pending>();
-  /** Per handler (decorator metadata does not change). */
-  private readonly routes = new WeakMap<object, CacheRoute>();
 
   constructor(
     private readonly reflector: MemoReflector,
     private readonly cache: HttpCacheService,
     private readonly versions: CacheVersionService,
+    private readonly fastPath: HttpCacheFastPath,
   ) {}
 
   /** Adds the `onSend` hook that stores or bumps as decided here. */
@@ -53,7 +53,10 @@ export class HttpCacheGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
-    const { policy, families } = this.routeOf(context);
+    const { policy, families } = cacheRouteOf(this.reflector, {
+      classRef: context.getClass(),
+      handler: context.getHandler(),
+    });
     if (WRITE_METHODS.has(request.method)) {
       if (families.length > 0) this.pending.set(request, { kind: 'bump', families });
       return true;
@@ -61,7 +64,10 @@ export class HttpCacheGuard implements CanActivate {
     if (request.method !== 'GET' || !this.cache.enabled || policy === 'none') return true;
     const userId = request.user?.id;
     if (policy === 'per-user' && userId === undefined) return true;
-    const key = await this.cache.keyFor(request, policy, families, userId);
+    // The fast path has usually just missed with this very key: no second versions read.
+    const key =
+      this.fastPath.missedKey(request) ??
+      (await this.cache.keyFor(request, policy, families, userId));
     this.pending.set(request, { kind: 'store', key });
     void http.getResponse<FastifyReply>().header('X-Cache', 'MISS');
     return true;
@@ -81,15 +87,5 @@ export class HttpCacheGuard implements CanActivate {
       return this.cache.set(pending.key, payload);
     }
     return undefined;
-  }
-
-  private routeOf(context: ExecutionContext): CacheRoute {
-    const handler = context.getHandler();
-    let route = this.routes.get(handler);
-    if (!route) {
-      route = cacheRouteOf(this.reflector, { classRef: context.getClass(), handler });
-      this.routes.set(handler, route);
-    }
-    return route;
   }
 }
