@@ -1,10 +1,12 @@
 import type { Database, Statement as SqliteStatement, Transaction } from 'better-sqlite3';
 import { DataSource, QueryFailedError } from 'typeorm';
-import { runScriptIn, Statement, StatementResult, StatementScript } from './statement-script';
+import { Statement, StatementResult, StatementScript, stepStatements } from './statement-script';
 
 /** Runs a statement script (statement-script.ts) in one transaction of its own. */
 export interface ScriptDriver {
   run<T>(script: StatementScript<T>): Promise<T>;
+  /** Releases what the driver holds of its own (a pool). */
+  close?(): Promise<void>;
 }
 
 /** Script texts depend only on the number of lines; the bound is a safety net. */
@@ -55,7 +57,7 @@ export class SqliteScriptDriver implements ScriptDriver {
     // Called inside `all`, better-sqlite3 makes this a savepoint.
     this.each = this.db.transaction((script: StatementScript<unknown>) => {
       let step = script.next();
-      while (!step.done) step = script.next(this.execute(step.value));
+      while (!step.done) step = script.next(stepStatements(step.value).map((s) => this.execute(s)));
       return step.value;
     });
     this.all = this.db.transaction((batch: Queued[]) =>
@@ -128,16 +130,3 @@ export class SqliteScriptDriver implements ScriptDriver {
 }
 
 type Settled = { ok: true; value: unknown } | { ok: false; err: unknown };
-
-/**
- * MySQL: a TypeORM transaction, the statements through its query runner. Going straight
- * to mysql2 here was measured (place-order +3%, within the run-to-run spread) and not
- * kept: on MySQL the cost is the round trip per statement, not TypeORM.
- */
-export class TypeOrmScriptDriver implements ScriptDriver {
-  constructor(private readonly dataSource: DataSource) {}
-
-  run<T>(script: StatementScript<T>): Promise<T> {
-    return this.dataSource.transaction((em) => runScriptIn(em, script));
-  }
-}

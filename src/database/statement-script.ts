@@ -4,7 +4,16 @@ import { EntityManager } from 'typeorm';
 export interface Statement {
   sql: string;
   params: unknown[];
+  /**
+   * The script does not read the result (it gets an empty one at once), so a driver may
+   * hold the statement back and send it with the next one, or with the COMMIT. It still
+   * runs in order, and an error in it still rolls the whole transaction back.
+   */
+  deferred?: boolean;
 }
+
+/** What a script yields: one statement, or several to be sent together (results in order). */
+export type Step = Statement | readonly Statement[];
 
 /** What a statement gave back, the same shape on every driver. */
 export interface StatementResult {
@@ -16,16 +25,27 @@ export interface StatementResult {
 }
 
 /**
- * A transaction's work as a generator of statements: `const result = yield statement`.
- * It does no I/O itself, so one script runs synchronously on better-sqlite3 (no await,
- * so no other request can interleave and no lock is taken) and asynchronously on MySQL
- * (TransactionRunner.runScript), or inside a transaction someone else opened
+ * A transaction's work as a generator of statements: `const [result] = yield statement`,
+ * or `const [a, b] = yield [statementA, statementB]`. It does no I/O itself, so one
+ * script runs synchronously on better-sqlite3 (no await, so no other request can
+ * interleave and no lock is taken) and asynchronously on MySQL, where the statements of
+ * one step, the deferred ones before them and the transaction's BEGIN/COMMIT travel in
+ * one packet (script-drivers.ts), or inside a transaction someone else opened
  * (runScriptIn). Scripts compose with `yield*`.
  */
-export type StatementScript<T> = Generator<Statement, T, StatementResult>;
+export type StatementScript<T> = Generator<Step, T, StatementResult[]>;
 
 export function statement(sql: string, params: unknown[]): Statement {
   return { sql, params };
+}
+
+/** A statement whose result the script does not need (see Statement.deferred). */
+export function deferred(sql: string, params: unknown[]): Statement {
+  return { sql, params, deferred: true };
+}
+
+export function stepStatements(step: Step): readonly Statement[] {
+  return 'sql' in step ? [step] : step;
 }
 
 /** `?, ?, ?` for n parameters. */
@@ -39,23 +59,26 @@ export async function runScriptIn<T>(em: EntityManager, script: StatementScript<
   if (!runner) throw new Error('runScriptIn needs an EntityManager of a transaction');
   let step = script.next();
   while (!step.done) {
-    const { sql, params } = step.value;
-    const res = (await runner.query(sql, params, true)) as {
-      records?: Record<string, unknown>[];
-      raw?: unknown;
-      affected?: number;
-    };
-    step = script.next({
-      rows: res.records ?? [],
-      affected: res.affected ?? 0,
-      insertId: insertIdOf(res.raw),
-    });
+    const results: StatementResult[] = [];
+    for (const { sql, params } of stepStatements(step.value)) {
+      const res = (await runner.query(sql, params, true)) as {
+        records?: Record<string, unknown>[];
+        raw?: unknown;
+        affected?: number;
+      };
+      results.push({
+        rows: res.records ?? [],
+        affected: res.affected ?? 0,
+        insertId: insertIdOf(res.raw),
+      });
+    }
+    step = script.next(results);
   }
   return step.value;
 }
 
 /** better-sqlite3 reports lastInsertRowid, mysql2 a result header with insertId. */
-function insertIdOf(raw: unknown): number | undefined {
+export function insertIdOf(raw: unknown): number | undefined {
   if (typeof raw === 'number' || typeof raw === 'bigint') return Number(raw);
   if (typeof raw === 'object' && raw !== null && 'insertId' in raw) {
     const id = (raw as { insertId?: unknown }).insertId;

@@ -1,5 +1,5 @@
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { statement } from './statement-script';
+import { statement, StatementScript } from './statement-script';
 import { TransactionRunner } from './transaction-runner';
 
 function runnerWith(type: string, transaction: jest.Mock) {
@@ -124,9 +124,9 @@ describe('TransactionRunner', () => {
 
     it('runs a statement script in one transaction and returns its result', async () => {
       const result = await runner.runScript(function* () {
-        const a = yield insert('a');
+        const [a] = yield insert('a');
         yield insert('b');
-        const { rows } = yield statement('SELECT COUNT(*) AS n FROM t', []);
+        const [{ rows }] = yield statement('SELECT COUNT(*) AS n FROM t', []);
         return { firstId: a.insertId, affected: a.affected, seen: rows };
       });
       expect(result).toEqual({ firstId: 1, affected: 1, seen: [{ n: 2 }] });
@@ -150,10 +150,10 @@ describe('TransactionRunner', () => {
 
     it('commits scripts handed in together in order, each rolled back alone when it throws', async () => {
       const ids = ['a', 'b', 'c'].map((v) =>
-        runner.runScript(function* () {
+        runner.runScript(function* (): StatementScript<unknown> {
           yield insert(v);
           if (v === 'b') throw new Error('b broke a rule');
-          const { rows } = yield statement('SELECT group_concat(v) AS seen FROM t', []);
+          const [{ rows }] = yield statement('SELECT group_concat(v) AS seen FROM t', []);
           return rows[0].seen;
         }),
       );

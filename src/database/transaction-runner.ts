@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
-import { ScriptDriver, SqliteScriptDriver, TypeOrmScriptDriver } from './script-drivers';
+import { MysqlScriptDriver } from './mysql-script-driver';
+import { ScriptDriver, SqliteScriptDriver } from './script-drivers';
 import { StatementScript } from './statement-script';
 
 /** Lock conflicts worth one more try: the whole transaction is replayed from the start. */
@@ -39,7 +40,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * Multi-statement writes must use `run()` rather than TypeORM's implicit transactions.
  */
 @Injectable()
-export class TransactionRunner {
+export class TransactionRunner implements OnModuleDestroy {
   static readonly ATTEMPTS = 3;
   private readonly serialise: boolean;
   private tail: Promise<unknown> = Promise.resolve();
@@ -69,7 +70,8 @@ export class TransactionRunner {
   /**
    * A statement script (see statement-script.ts) in a transaction; `make` builds a fresh
    * script for each attempt. The lean path for the hottest write (placing an order;
-   * script-drivers.ts). On SQLite the scripts of one event-loop turn share one commit
+   * script-drivers.ts). On MySQL its statements travel in as few packets as the script
+   * allows (mysql-script-driver.ts). On SQLite the scripts of one event-loop turn share one commit
    * (group commit, each in its own savepoint) that runs straight on the driver,
    * synchronously: when no other transaction holds or waits for the lock it takes none
    * (nothing can interleave) and needs no AsyncLocalStorage.
@@ -84,8 +86,13 @@ export class TransactionRunner {
       ? new SqliteScriptDriver(this.dataSource, (commit) =>
           this.queued === 0 ? commit() : this.exclusive(commit),
         )
-      : new TypeOrmScriptDriver(this.dataSource);
+      : MysqlScriptDriver.forDataSource(this.dataSource);
     return this.scriptDriver;
+  }
+
+  /** The MySQL script driver's pool of its own; TypeORM closes the data source. */
+  async onModuleDestroy(): Promise<void> {
+    await this.scriptDriver?.close?.();
   }
 
   private async retrying<T>(attemptOnce: () => Promise<T>): Promise<T> {

@@ -58,8 +58,10 @@ describe('IdempotencyService', () => {
 
   it('runs a statement script and records the response in the same script', async () => {
     const { svc, em } = setup(null);
-    const res = await svc.executeScript(req, 201, function* () {
-      const { insertId } = yield statement('INSERT INTO things (x) VALUES (?)', [1]);
+    const res = await svc.executeScript(req, 201, function* (): StatementScript<{
+      id: number | undefined;
+    }> {
+      const [{ insertId }] = yield statement('INSERT INTO things (x) VALUES (?)', [1]);
       return { id: insertId };
     });
     expect(res).toEqual({ status: 201, body: { id: 55 }, replayed: false });

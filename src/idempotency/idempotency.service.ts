@@ -156,7 +156,7 @@ function inProgress() {
 
 /** Records the response with the work, in its transaction. */
 function* markDone(claimId: number, status: number, result: unknown): StatementScript<void> {
-  const { affected } = yield statement(
+  const [{ affected }] = yield statement(
     "UPDATE idempotency_keys SET status = 'done', responseStatus = ?, responseBody = ? WHERE id = ? AND status = 'in_progress'",
     [status, JSON.stringify(result), claimId],
   );

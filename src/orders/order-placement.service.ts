@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { conflict, unprocessable } from '../common/errors/domain-error';
-import { placeholders, statement, StatementScript } from '../database/statement-script';
+import { deferred, placeholders, statement, StatementScript } from '../database/statement-script';
 import { OrderResponseDto } from './dto/order-response.dto';
 import { Order } from './entities/order.entity';
 import { lineTotalCents, mergeLines, OrderLine } from './order-rules';
@@ -25,7 +25,8 @@ interface CustomerProductRow {
  * Plain, portable, parameterised SQL rather than repository calls, because this is the
  * hottest write and its statements run while the transaction holds its locks: each
  * statement's text depends only on the number of lines, so each is prepared once, and
- * there are 3 + one per line (customer and products are read in one statement).
+ * there are 3 + one per line (customer and products are read in one statement), in
+ * three steps (so three round trips on MySQL, BEGIN and COMMIT included).
  */
 @Injectable()
 export class OrderPlacementService {
@@ -55,16 +56,29 @@ export function* placeOrder(
   stamp: unknown,
 ): StatementScript<OrderResponseDto> {
   const ids = merged.map((l) => l.productId);
-  // One row per product found (soft-deleted ones excluded: they can no longer be ordered),
-  // one row with null product columns when none is, no row when the customer is missing.
-  const { rows } = yield statement(
-    'SELECT c.id AS customerId, c.name AS customerName, c.email AS customerEmail, ' +
-      'p.id AS id, p.name AS name, p.priceCents AS priceCents FROM customers c ' +
-      `LEFT JOIN products p ON p.id IN (${placeholders(ids.length)}) AND p.deletedAt IS NULL ` +
-      'WHERE c.id = ?',
-    [...ids, customerId],
-  );
-  const found = rows as unknown as CustomerProductRow[];
+  // One step, so one packet on MySQL: the conditional decrements, in ascending productId
+  // order (the row lock plus `stock >= ?` means stock never goes below zero, however many
+  // orders race for the last units), then the customer and products. Read after the
+  // locks, the names and prices are the current ones and stay so until COMMIT.
+  // The read gives one row per product found (soft-deleted ones excluded: they can no
+  // longer be ordered), one row with null product columns when none is, no row when the
+  // customer is missing.
+  const results = yield [
+    ...merged.map((line) =>
+      statement(
+        'UPDATE products SET stock = stock - ?, updatedAt = ? WHERE id = ? AND stock >= ? AND deletedAt IS NULL',
+        [line.quantity, stamp, line.productId, line.quantity],
+      ),
+    ),
+    statement(
+      'SELECT c.id AS customerId, c.name AS customerName, c.email AS customerEmail, ' +
+        'p.id AS id, p.name AS name, p.priceCents AS priceCents FROM customers c ' +
+        `LEFT JOIN products p ON p.id IN (${placeholders(ids.length)}) AND p.deletedAt IS NULL ` +
+        'WHERE c.id = ?',
+      [...ids, customerId],
+    ),
+  ];
+  const found = results[merged.length].rows as unknown as CustomerProductRow[];
   if (found.length === 0) throw unprocessable(`Customer ${customerId} does not exist`);
   const customer = {
     id: Number(found[0].customerId),
@@ -83,21 +97,13 @@ export function* placeOrder(
       missing.map((id) => ({ field: 'items', message: `product ${id} does not exist` })),
     );
   }
-
-  // Conditional decrement, in ascending productId order: the row lock plus `stock >= ?`
-  // means stock never goes below zero, however many orders race for the last units.
-  for (const line of merged) {
-    const { affected } = yield statement(
-      'UPDATE products SET stock = stock - ?, updatedAt = ? WHERE id = ? AND stock >= ? AND deletedAt IS NULL',
-      [line.quantity, stamp, line.productId, line.quantity],
-    );
-    if (affected !== 1) {
-      const product = byId.get(line.productId);
+  merged.forEach((line, i) => {
+    if (results[i].affected !== 1) {
       throw conflict(
-        `Insufficient stock for product ${line.productId} ("${product?.name}"): ${line.quantity} requested`,
+        `Insufficient stock for product ${line.productId} ("${byId.get(line.productId)?.name}"): ${line.quantity} requested`,
       );
     }
-  }
+  });
 
   const items = merged.map((line) => {
     const { name, priceCents } = byId.get(line.productId) as { name: string; priceCents: number };
@@ -110,12 +116,13 @@ export function* placeOrder(
     };
   });
   const totalCents = items.reduce((sum, i) => sum + i.lineTotalCents, 0);
-  const { insertId: orderId } = yield statement(
+  const [{ insertId: orderId }] = yield statement(
     "INSERT INTO orders (customerId, status, totalCents, orderDate, createdAt, updatedAt) VALUES (?, 'pending', ?, ?, ?, ?)",
     [customerId, totalCents, stamp, stamp, stamp],
   );
   if (orderId === undefined) throw new Error('INSERT INTO orders reported no id');
-  yield statement(
+  // Nothing below reads its result: it travels with the next packet (the COMMIT on MySQL).
+  yield deferred(
     `INSERT INTO order_items (orderId, productId, name, unitPriceCents, quantity, lineTotalCents) VALUES ${items
       .map(() => '(?, ?, ?, ?, ?, ?)')
       .join(', ')}`,

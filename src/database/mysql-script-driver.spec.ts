@@ -1,0 +1,157 @@
+import { QueryFailedError } from 'typeorm';
+import { isUnavailableError } from '../common/errors/problem';
+import { MysqlScriptDriver, ScriptConnection, ScriptPool } from './mysql-script-driver';
+import { deferred, statement, StatementScript } from './statement-script';
+
+type Answer = (sql: string, params: unknown[]) => unknown;
+
+/**
+ * mysql2's promise connection, as far as the driver uses it: answers each packet like a
+ * server would (one result per `;`-separated statement; a single statement's result on
+ * its own) and records what was sent. The real server is exercised by the e2e suite's
+ * MariaDB pass (orders, cart, idempotency, last units).
+ */
+function fakePool(answer: Answer = () => undefined) {
+  const sent: { sql: string; params: unknown[] }[] = [];
+  const conn = {
+    released: 0,
+    destroyed: 0,
+    query: jest.fn((sql: string, params: unknown[] = []) => {
+      sent.push({ sql, params });
+      const each = sql.split(';\n').map((one) => {
+        const custom = answer(one, params);
+        if (custom instanceof Error) throw custom;
+        return custom ?? (one.startsWith('SELECT') ? [] : { affectedRows: 0, insertId: 0 });
+      });
+      return Promise.resolve([each.length === 1 ? each[0] : each, []]);
+    }),
+    release: jest.fn(() => void conn.released++),
+    destroy: jest.fn(() => void conn.destroyed++),
+  };
+  const pool = {
+    getConnection: jest.fn(() => Promise.resolve(conn as unknown as ScriptConnection)),
+    end: jest.fn(() => Promise.resolve()),
+  };
+  return { driver: new MysqlScriptDriver(pool as unknown as ScriptPool), conn, pool, sent };
+}
+
+const mysqlError = (code: string) => Object.assign(new Error(code), { code });
+
+describe('MysqlScriptDriver', () => {
+  it('sends BEGIN with the first step, deferred statements with the next one, and COMMIT last', async () => {
+    const { driver, sent, conn } = fakePool((sql) => {
+      if (sql.startsWith('UPDATE')) return { affectedRows: 1, insertId: 0 };
+      if (sql.startsWith('SELECT')) return [{ n: 7 }];
+      if (sql.startsWith('INSERT INTO a')) return { affectedRows: 1, insertId: 41 };
+      return undefined;
+    });
+    const seen: unknown[] = [];
+    const result = await driver.run(
+      (function* (): StatementScript<string> {
+        seen.push(
+          yield [statement('UPDATE p SET s = s - ?', [1]), statement('SELECT n FROM p', [])],
+        );
+        seen.push(yield statement('INSERT INTO a (x) VALUES (?)', ['x']));
+        seen.push(yield deferred('INSERT INTO b (y) VALUES (?)', ['y']));
+        seen.push(yield deferred('INSERT INTO c (z) VALUES (?)', ['z']));
+        return 'placed';
+      })(),
+    );
+    expect(result).toBe('placed');
+    expect(sent).toEqual([
+      { sql: 'START TRANSACTION;\nUPDATE p SET s = s - ?;\nSELECT n FROM p', params: [1] },
+      { sql: 'INSERT INTO a (x) VALUES (?)', params: ['x'] },
+      {
+        sql: 'INSERT INTO b (y) VALUES (?);\nINSERT INTO c (z) VALUES (?);\nCOMMIT',
+        params: ['y', 'z'],
+      },
+    ]);
+    // Each step gets the results of its own statements only, in order.
+    expect(seen).toEqual([
+      [
+        { rows: [], affected: 1, insertId: undefined },
+        { rows: [{ n: 7 }], affected: 0, insertId: undefined },
+      ],
+      [{ rows: [], affected: 1, insertId: 41 }],
+      [{ rows: [], affected: 0, insertId: undefined }],
+      [{ rows: [], affected: 0, insertId: undefined }],
+    ]);
+    expect(conn.released).toBe(1);
+  });
+
+  it('sends held statements before the next step that needs a result', async () => {
+    const { driver, sent } = fakePool();
+    await driver.run(
+      (function* (): StatementScript<void> {
+        yield deferred('INSERT INTO b (y) VALUES (?)', ['y']);
+        yield statement('SELECT 1', []);
+      })(),
+    );
+    expect(sent.map((s) => s.sql)).toEqual([
+      'START TRANSACTION;\nINSERT INTO b (y) VALUES (?);\nSELECT 1',
+      'COMMIT',
+    ]);
+  });
+
+  it('rolls back and releases the connection when the script throws', async () => {
+    const { driver, sent, conn } = fakePool();
+    const run = driver.run(
+      (function* (): StatementScript<void> {
+        yield statement('SELECT 1', []);
+        throw new Error('short of stock');
+      })(),
+    );
+    await expect(run).rejects.toThrow('short of stock');
+    expect(sent.map((s) => s.sql)).toEqual(['START TRANSACTION;\nSELECT 1', 'ROLLBACK']);
+    expect(conn.released).toBe(1);
+    expect(conn.destroyed).toBe(0);
+  });
+
+  it('rethrows a driver error as a QueryFailedError with its code, never committing', async () => {
+    const { driver, sent } = fakePool((sql) =>
+      sql.startsWith('INSERT INTO b') ? mysqlError('ER_LOCK_DEADLOCK') : undefined,
+    );
+    const run = driver.run(
+      (function* (): StatementScript<void> {
+        yield statement('SELECT 1', []);
+        yield deferred('INSERT INTO b (y) VALUES (?)', ['y']);
+      })(),
+    );
+    await expect(run).rejects.toBeInstanceOf(QueryFailedError);
+    await expect(run).rejects.toMatchObject({ driverError: { code: 'ER_LOCK_DEADLOCK' } });
+    expect(sent.map((s) => s.sql)).toEqual([
+      'START TRANSACTION;\nSELECT 1',
+      'INSERT INTO b (y) VALUES (?);\nCOMMIT',
+      'ROLLBACK',
+    ]);
+  });
+
+  it('destroys a connection that cannot roll back instead of returning it to the pool', async () => {
+    const { driver, conn } = fakePool((sql) =>
+      sql.startsWith('SELECT') || sql === 'ROLLBACK'
+        ? mysqlError('PROTOCOL_CONNECTION_LOST')
+        : undefined,
+    );
+    const run = driver.run(
+      (function* (): StatementScript<void> {
+        yield statement('SELECT 1', []);
+      })(),
+    );
+    await expect(run).rejects.toBeInstanceOf(QueryFailedError);
+    expect(conn.destroyed).toBe(1);
+    expect(conn.released).toBe(0);
+  });
+
+  it('reports an unreachable database as unavailable (503)', async () => {
+    const { driver, pool } = fakePool();
+    pool.getConnection.mockRejectedValueOnce(mysqlError('ECONNREFUSED'));
+    const run = driver.run(
+      (function* (): StatementScript<void> {
+        yield statement('SELECT 1', []);
+      })(),
+    );
+    const err: unknown = await run.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(QueryFailedError);
+    expect(isUnavailableError(err)).toBe(true);
+  });
+});

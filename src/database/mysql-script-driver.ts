@@ -1,0 +1,123 @@
+import { createPool, Pool, PoolConnection, PoolOptions, ResultSetHeader } from 'mysql2/promise';
+import { DataSource, QueryFailedError } from 'typeorm';
+import type { ScriptDriver } from './script-drivers';
+import {
+  insertIdOf,
+  Statement,
+  StatementResult,
+  StatementScript,
+  stepStatements,
+} from './statement-script';
+
+const BEGIN: Statement = { sql: 'START TRANSACTION', params: [] };
+const COMMIT: Statement = { sql: 'COMMIT', params: [] };
+const DEFERRED_RESULT: StatementResult = Object.freeze({
+  rows: [],
+  affected: 0,
+  insertId: undefined,
+});
+
+/** What mysql2 gives back per statement: rows for a SELECT, a header for the rest. */
+type Packet = ResultSetHeader | Record<string, unknown>[];
+
+/** The part of mysql2's promise API the driver uses (a fake in the unit tests). */
+export type ScriptPool = Pick<Pool, 'getConnection' | 'end'>;
+export type ScriptConnection = Pick<PoolConnection, 'query' | 'release' | 'destroy'>;
+
+/**
+ * MySQL/MariaDB: one transaction per script, with as few round trips as the script
+ * allows. Each packet carries, separated by `;`, the statements held back (deferred) and
+ * the statements of the step the script waits for; BEGIN rides with the first packet and
+ * COMMIT with the last. The order script (orders/order-placement.service.ts) needs three
+ * round trips instead of six statement by statement, and a round trip is most of an
+ * order's cost here: one write system call and one wake-up each, in this process and in
+ * the server (docs/benchmarks.md).
+ *
+ * MySQL runs the statements of a packet in order and stops at the first error, so an
+ * error leaves the rest of the packet, COMMIT included, unexecuted; the driver then rolls
+ * back (or, if the connection is unusable, destroys it) and rethrows the error as a
+ * QueryFailedError, as TypeORM does, so it maps to the same problems and retries.
+ *
+ * `multipleStatements` is on only for this pool, whose texts are the scripts' constant
+ * SQL with every value escaped by mysql2 (TypeORM's own options: `stringifyObjects`,
+ * time zone, charset). TypeORM's pool keeps it off.
+ */
+export class MysqlScriptDriver implements ScriptDriver {
+  constructor(private readonly pool: ScriptPool) {}
+
+  /** A pool with TypeORM's connection options for this data source, plus multipleStatements. */
+  static forDataSource(dataSource: DataSource): MysqlScriptDriver {
+    const driver = dataSource.driver as unknown as {
+      options: unknown;
+      createConnectionOptions(options: unknown, credentials: unknown): PoolOptions;
+    };
+    const options = driver.createConnectionOptions(driver.options, driver.options);
+    return new MysqlScriptDriver(createPool({ ...options, multipleStatements: true }));
+  }
+
+  async run<T>(script: StatementScript<T>): Promise<T> {
+    const conn = await this.connect();
+    let held: Statement[] = [BEGIN];
+    try {
+      let step = script.next();
+      while (!step.done) {
+        const statements = stepStatements(step.value);
+        if (statements.every((s) => s.deferred)) {
+          held.push(...statements);
+          step = script.next(statements.map(() => DEFERRED_RESULT));
+          continue;
+        }
+        const results = await this.send(conn, [...held, ...statements]);
+        held = [];
+        step = script.next(results.slice(results.length - statements.length));
+      }
+      await this.send(conn, [...held, COMMIT]);
+      conn.release();
+      return step.value;
+    } catch (err) {
+      await this.rollback(conn);
+      throw err;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+
+  private async connect(): Promise<ScriptConnection> {
+    try {
+      return await this.pool.getConnection();
+    } catch (err) {
+      throw new QueryFailedError(BEGIN.sql, [], err as Error);
+    }
+  }
+
+  private async send(conn: ScriptConnection, statements: Statement[]): Promise<StatementResult[]> {
+    const sql = statements.map((s) => s.sql).join(';\n');
+    const params = statements.flatMap((s) => s.params);
+    let packets: Packet[];
+    try {
+      const [result] = await conn.query(sql, params);
+      // A packet of one statement comes back as that statement's result, not a list.
+      packets = statements.length === 1 ? [result as Packet] : (result as Packet[]);
+    } catch (err) {
+      throw new QueryFailedError(sql, params, err as Error);
+    }
+    return packets.map((p) =>
+      Array.isArray(p)
+        ? { rows: p, affected: 0, insertId: undefined }
+        : { rows: [], affected: p.affectedRows, insertId: p.insertId ? insertIdOf(p) : undefined },
+    );
+  }
+
+  /** After an error: the connection goes back to the pool only if it rolled back cleanly. */
+  private async rollback(conn: ScriptConnection): Promise<void> {
+    try {
+      await conn.query('ROLLBACK');
+      conn.release();
+    } catch {
+      // Broken connection (or one in an unknown state): the server rolls back when it goes.
+      conn.destroy();
+    }
+  }
+}
