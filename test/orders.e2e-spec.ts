@@ -156,10 +156,10 @@ describe('Orders (e2e)', () => {
       expectProblem(await order(admin, [{ productId: p, quantity: 1 }]), 400);
       // Found by the fuzz test: null was let through and ended as a 500.
       expectProblem(await order(admin, [{ productId: p, quantity: 1 }], { customerId: null }), 400);
-      expectProblem(
-        await order(admin, [{ productId: p, quantity: 1 }], { customerId: 999999 }),
-        422,
-      );
+      const missing = await order(admin, [{ productId: p, quantity: 1 }], { customerId: 999999 });
+      expectProblem(missing, 422);
+      expect(missing.body.detail).toBe('Customer 999999 does not exist');
+      expect(await stockOf(p)).toBe(10);
       const res = await order(admin, [{ productId: p, quantity: 2 }], {
         customerId: bob.customerId,
       });

@@ -1,9 +1,25 @@
 /**
  * The limit for writes: the place-order transaction's statements issued straight through
- * the database driver (no HTTP, no Nest, no TypeORM), at the same concurrency.
+ * the database driver (no HTTP, no Nest, no TypeORM, no Redis), at the same concurrency,
+ * one transaction per order.
+ *
+ * The statements are the app's own: its order script (orders/order-placement.service.ts)
+ * is run here, so the baseline cannot drift from what the app sends. On MySQL they travel
+ * as the app sends them (two packets per order, mysql-script-driver.ts over a plain
+ * mysql2 pool); on SQLite they run synchronously on better-sqlite3, each order committed
+ * alone (the app also shares one commit among the orders of one event-loop turn: that is
+ * the server's doing, not the transaction's, and the baseline does not get it).
+ *
+ * The previous baseline, a simpler transaction (no customer read, no timestamps) issued
+ * statement by statement, is measured beside it for comparison with earlier runs.
  */
-import type { BenchData } from './seed';
+import type { Database } from 'better-sqlite3';
+import { createPool, PoolConnection } from 'mysql2';
+import { MysqlScriptDriver } from '../../src/database/mysql-script-driver';
+import { StatementResult, stepStatements } from '../../src/database/statement-script';
+import { placeOrder } from '../../src/orders/order-placement.service';
 import type { LoadResult } from './load';
+import type { BenchData } from './seed';
 
 const CONCURRENCY = 50;
 
@@ -57,73 +73,143 @@ async function measure(
   };
 }
 
-export async function driverPlaceOrderBaseline(
+export interface DriverBaselines {
+  /** The app's statements (the target's baseline). */
+  app: LoadResult;
+  /** The simpler transaction of earlier runs, statement by statement. */
+  simple: LoadResult;
+}
+
+export async function driverPlaceOrderBaselines(
   databaseUrl: string,
   data: BenchData,
   warm: number,
   seconds: number,
-): Promise<LoadResult> {
-  const name = 'baseline: driver place-order tx';
+): Promise<DriverBaselines> {
+  const appName = "baseline: driver place-order tx (the app's statements)";
+  const simpleName = 'baseline: driver place-order tx (simpler, one by one; earlier runs)';
   if (databaseUrl.startsWith('sqlite:')) {
-    const Database = (await import('better-sqlite3')).default;
-    const db = new Database(databaseUrl.slice('sqlite:'.length));
+    const BetterSqlite = (await import('better-sqlite3')).default;
+    const db = new BetterSqlite(databaseUrl.slice('sqlite:'.length));
     db.pragma('journal_mode = WAL');
-    const select = db.prepare(
-      'SELECT id, name, priceCents FROM products WHERE id IN (?) AND deletedAt IS NULL',
-    );
-    const take = db.prepare(
-      'UPDATE products SET stock = stock - ? WHERE id = ? AND stock >= ? AND deletedAt IS NULL',
-    );
-    const order = db.prepare(
-      "INSERT INTO orders (customerId, status, totalCents, orderDate) VALUES (?, 'pending', ?, ?)",
-    );
-    const item = db.prepare(
-      'INSERT INTO order_items (orderId, productId, name, unitPriceCents, quantity, lineTotalCents) VALUES (?, ?, ?, ?, ?, ?)',
-    );
-    const place = db.transaction((customerId: number, productId: number) => {
-      const p = select.get(productId) as { id: number; name: string; priceCents: number };
-      if (take.run(1, productId, 1).changes !== 1) throw new Error('short');
-      const o = order.run(customerId, p.priceCents, new Date().toISOString());
-      item.run(o.lastInsertRowid, p.id, p.name, p.priceCents, 1, p.priceCents);
-    });
-    // better-sqlite3 is synchronous: one "connection" does the work, as in the app.
-    const result = await measure(name, async (c, p) => place.immediate(c, p), data, warm, seconds);
-    db.close();
-    return result;
-  }
-  const mysql = await import('mysql2/promise');
-  const pool = mysql.createPool({ uri: databaseUrl, connectionLimit: 20 });
-  const tx: Tx = async (customerId, productId) => {
-    const conn = await pool.getConnection();
     try {
-      await conn.beginTransaction();
-      const [rows] = await conn.execute(
+      // better-sqlite3 is synchronous: one "connection" does the work, as in the app.
+      const app = sqliteAppTx(db);
+      const simple = sqliteSimpleTx(db);
+      return {
+        app: await measure(appName, async (c, p) => app(c, p), data, warm, seconds),
+        simple: await measure(simpleName, async (c, p) => simple(c, p), data, warm, seconds),
+      };
+    } finally {
+      db.close();
+    }
+  }
+  // The app's pool settings that matter here: UTC datetimes, several statements per packet.
+  const packed = createPool({
+    uri: databaseUrl,
+    connectionLimit: 20,
+    multipleStatements: true,
+    timezone: 'Z',
+  });
+  const driver = new MysqlScriptDriver(packed);
+  const app: Tx = async (customerId, productId) => {
+    await driver.run(placeOrder(customerId, [{ productId, quantity: 1 }], new Date(), new Date()));
+  };
+  const simple = mysqlSimpleTx(databaseUrl);
+  try {
+    return {
+      app: await measure(appName, app, data, warm, seconds),
+      simple: await measure(simpleName, simple, data, warm, seconds),
+    };
+  } finally {
+    await driver.close();
+    await simple.end();
+  }
+}
+
+/** The app's order script, each step's statements prepared once and run in order. */
+function sqliteAppTx(db: Database) {
+  const prepared = new Map<string, ReturnType<Database['prepare']>>();
+  const run = (sql: string, params: unknown[]): StatementResult => {
+    let stmt = prepared.get(sql);
+    if (!stmt) prepared.set(sql, (stmt = db.prepare(sql)));
+    if (stmt.reader) return { rows: stmt.all(params) as [], affected: 0, insertId: undefined };
+    const info = stmt.run(params);
+    return { rows: [], affected: info.changes, insertId: Number(info.lastInsertRowid) };
+  };
+  const place = db.transaction((customerId: number, productId: number) => {
+    // As TypeORM stores a datetime in SQLite.
+    const stamp = new Date().toISOString().replace('T', ' ').replace('Z', '');
+    const script = placeOrder(customerId, [{ productId, quantity: 1 }], new Date(), stamp);
+    let step = script.next();
+    while (!step.done) {
+      step = script.next(stepStatements(step.value).map((s) => run(s.sql, s.params)));
+    }
+  });
+  return (customerId: number, productId: number) => place.immediate(customerId, productId);
+}
+
+function sqliteSimpleTx(db: Database) {
+  const select = db.prepare(
+    'SELECT id, name, priceCents FROM products WHERE id IN (?) AND deletedAt IS NULL',
+  );
+  const take = db.prepare(
+    'UPDATE products SET stock = stock - ? WHERE id = ? AND stock >= ? AND deletedAt IS NULL',
+  );
+  const order = db.prepare(
+    "INSERT INTO orders (customerId, status, totalCents, orderDate) VALUES (?, 'pending', ?, ?)",
+  );
+  const item = db.prepare(
+    'INSERT INTO order_items (orderId, productId, name, unitPriceCents, quantity, lineTotalCents) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const place = db.transaction((customerId: number, productId: number) => {
+    const p = select.get(productId) as { id: number; name: string; priceCents: number };
+    if (take.run(1, productId, 1).changes !== 1) throw new Error('short');
+    const o = order.run(customerId, p.priceCents, new Date().toISOString());
+    item.run(o.lastInsertRowid, p.id, p.name, p.priceCents, 1, p.priceCents);
+  });
+  return (customerId: number, productId: number) => place.immediate(customerId, productId);
+}
+
+/** The simpler transaction, one statement per round trip, on mysql2's callback API. */
+function mysqlSimpleTx(databaseUrl: string): Tx & { end(): Promise<void> } {
+  const pool = createPool({ uri: databaseUrl, connectionLimit: 20 });
+  const tx = async (customerId: number, productId: number) => {
+    const conn = await new Promise<PoolConnection>((resolve, reject) =>
+      pool.getConnection((err, c) => (err ? reject(err) : resolve(c))),
+    );
+    const q = (sql: string, params: unknown[]) =>
+      new Promise<unknown>((resolve, reject) =>
+        conn.query(sql, params, (err, result) => (err ? reject(err) : resolve(result))),
+      );
+    try {
+      await q('START TRANSACTION', []);
+      const [p] = (await q(
         'SELECT id, name, priceCents FROM products WHERE id IN (?) AND deletedAt IS NULL',
         [productId],
-      );
-      const p = (rows as { id: number; name: string; priceCents: string }[])[0];
-      const [upd] = await conn.execute(
+      )) as { id: number; name: string; priceCents: string }[];
+      const upd = (await q(
         'UPDATE products SET stock = stock - ? WHERE id = ? AND stock >= ? AND deletedAt IS NULL',
         [1, productId, 1],
-      );
-      if ((upd as { affectedRows: number }).affectedRows !== 1) throw new Error('short');
-      const [ins] = await conn.execute(
+      )) as { affectedRows: number };
+      if (upd.affectedRows !== 1) throw new Error('short');
+      const ins = (await q(
         "INSERT INTO orders (customerId, status, totalCents, orderDate) VALUES (?, 'pending', ?, NOW(3))",
         [customerId, p.priceCents],
-      );
-      await conn.execute(
+      )) as { insertId: number };
+      await q(
         'INSERT INTO order_items (orderId, productId, name, unitPriceCents, quantity, lineTotalCents) VALUES (?, ?, ?, ?, ?, ?)',
-        [(ins as { insertId: number }).insertId, p.id, p.name, p.priceCents, 1, p.priceCents],
+        [ins.insertId, p.id, p.name, p.priceCents, 1, p.priceCents],
       );
-      await conn.commit();
+      await q('COMMIT', []);
     } catch (err) {
-      await conn.rollback();
+      await q('ROLLBACK', []);
       throw err;
     } finally {
       conn.release();
     }
   };
-  const result = await measure(name, tx, data, warm, seconds);
-  await pool.end();
-  return result;
+  return Object.assign(tx, {
+    end: () => new Promise<void>((resolve) => pool.end(() => resolve())),
+  });
 }

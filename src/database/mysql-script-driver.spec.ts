@@ -1,6 +1,6 @@
 import { QueryFailedError } from 'typeorm';
 import { isUnavailableError } from '../common/errors/problem';
-import { MysqlScriptDriver, ScriptConnection, ScriptPool } from './mysql-script-driver';
+import { MysqlScriptDriver, ScriptConnection } from './mysql-script-driver';
 import { deferred, statement, StatementScript } from './statement-script';
 
 type Answer = (sql: string, params: unknown[]) => unknown;
@@ -16,23 +16,31 @@ function fakePool(answer: Answer = () => undefined) {
   const conn = {
     released: 0,
     destroyed: 0,
-    query: jest.fn((sql: string, params: unknown[] = []) => {
-      sent.push({ sql, params });
-      const each = sql.split(';\n').map((one) => {
-        const custom = answer(one, params);
-        if (custom instanceof Error) throw custom;
-        return custom ?? (one.startsWith('SELECT') ? [] : { affectedRows: 0, insertId: 0 });
-      });
-      return Promise.resolve([each.length === 1 ? each[0] : each, []]);
-    }),
+    query: jest.fn(
+      (sql: string, params: unknown[], done: (err: Error | null, result?: unknown) => void) => {
+        sent.push({ sql, params });
+        const each: unknown[] = [];
+        for (const one of sql.split(';\n')) {
+          const custom = answer(one, params);
+          if (custom instanceof Error) return setImmediate(() => done(custom));
+          each.push(custom ?? (one.startsWith('SELECT') ? [] : { affectedRows: 0, insertId: 0 }));
+        }
+        setImmediate(() => done(null, each.length === 1 ? each[0] : each));
+      },
+    ),
     release: jest.fn(() => void conn.released++),
     destroy: jest.fn(() => void conn.destroyed++),
   };
   const pool = {
-    getConnection: jest.fn(() => Promise.resolve(conn as unknown as ScriptConnection)),
-    end: jest.fn(() => Promise.resolve()),
+    failNext: undefined as Error | undefined,
+    getConnection: (done: (err: Error | null, c?: ScriptConnection) => void) => {
+      const err = pool.failNext;
+      pool.failNext = undefined;
+      setImmediate(() => (err ? done(err) : done(null, conn)));
+    },
+    end: (done: () => void) => done(),
   };
-  return { driver: new MysqlScriptDriver(pool as unknown as ScriptPool), conn, pool, sent };
+  return { driver: new MysqlScriptDriver(pool), conn, pool, sent };
 }
 
 const mysqlError = (code: string) => Object.assign(new Error(code), { code });
@@ -126,6 +134,40 @@ describe('MysqlScriptDriver', () => {
     ]);
   });
 
+  it('lets a script put a failed step in its own words, but never carry on after it', async () => {
+    const fk = () => mysqlError('ER_NO_REFERENCED_ROW_2');
+    const translated = fakePool((sql) => (sql.startsWith('INSERT') ? fk() : undefined));
+    const run = translated.driver.run(
+      (function* (): StatementScript<void> {
+        try {
+          yield statement('INSERT INTO a (x) VALUES (?)', [1]);
+        } catch {
+          throw new Error('customer does not exist');
+        }
+      })(),
+    );
+    await expect(run).rejects.toThrow('customer does not exist');
+
+    const swallowed = fakePool((sql) => (sql.startsWith('INSERT') ? fk() : undefined));
+    const carried = swallowed.driver.run(
+      (function* (): StatementScript<string> {
+        try {
+          yield statement('INSERT INTO a (x) VALUES (?)', [1]);
+        } catch {
+          yield statement('SELECT 1', []);
+        }
+        return 'carried on';
+      })(),
+    );
+    await expect(carried).rejects.toMatchObject({
+      driverError: { code: 'ER_NO_REFERENCED_ROW_2' },
+    });
+    expect(swallowed.sent.map((s) => s.sql)).toEqual([
+      'START TRANSACTION;\nINSERT INTO a (x) VALUES (?)',
+      'ROLLBACK',
+    ]);
+  });
+
   it('destroys a connection that cannot roll back instead of returning it to the pool', async () => {
     const { driver, conn } = fakePool((sql) =>
       sql.startsWith('SELECT') || sql === 'ROLLBACK'
@@ -144,7 +186,7 @@ describe('MysqlScriptDriver', () => {
 
   it('reports an unreachable database as unavailable (503)', async () => {
     const { driver, pool } = fakePool();
-    pool.getConnection.mockRejectedValueOnce(mysqlError('ECONNREFUSED'));
+    pool.failNext = mysqlError('ECONNREFUSED');
     const run = driver.run(
       (function* (): StatementScript<void> {
         yield statement('SELECT 1', []);

@@ -1,6 +1,12 @@
 import type { Database, Statement as SqliteStatement, Transaction } from 'better-sqlite3';
 import { DataSource, QueryFailedError } from 'typeorm';
-import { Statement, StatementResult, StatementScript, stepStatements } from './statement-script';
+import {
+  failStep,
+  Statement,
+  StatementResult,
+  StatementScript,
+  stepStatements,
+} from './statement-script';
 
 /** Runs a statement script (statement-script.ts) in one transaction of its own. */
 export interface ScriptDriver {
@@ -57,7 +63,15 @@ export class SqliteScriptDriver implements ScriptDriver {
     // Called inside `all`, better-sqlite3 makes this a savepoint.
     this.each = this.db.transaction((script: StatementScript<unknown>) => {
       let step = script.next();
-      while (!step.done) step = script.next(stepStatements(step.value).map((s) => this.execute(s)));
+      while (!step.done) {
+        let results: StatementResult[];
+        try {
+          results = stepStatements(step.value).map((s) => this.execute(s));
+        } catch (err) {
+          failStep(script, err);
+        }
+        step = script.next(results);
+      }
       return step.value;
     });
     this.all = this.db.transaction((batch: Queued[]) =>

@@ -44,6 +44,16 @@ export function deferred(sql: string, params: unknown[]): Statement {
   return { sql, params, deferred: true };
 }
 
+/**
+ * A step failed (a driver error): the script gets the error at its `yield`, where it may
+ * put it in its own words, but it has to throw: a transaction with a failed step cannot
+ * carry on. The original error stands if it does not.
+ */
+export function failStep(script: StatementScript<unknown>, err: unknown): never {
+  script.throw(err);
+  throw err;
+}
+
 export function stepStatements(step: Step): readonly Statement[] {
   return 'sql' in step ? [step] : step;
 }
@@ -61,7 +71,9 @@ export async function runScriptIn<T>(em: EntityManager, script: StatementScript<
   while (!step.done) {
     const results: StatementResult[] = [];
     for (const { sql, params } of stepStatements(step.value)) {
-      const res = (await runner.query(sql, params, true)) as {
+      const res = (await runner
+        .query(sql, params, true)
+        .catch((err: unknown) => failStep(script, err))) as {
         records?: Record<string, unknown>[];
         raw?: unknown;
         affected?: number;

@@ -1,4 +1,4 @@
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { AuthUser } from '../common/decorators/current-user.decorator';
 import { DomainError } from '../common/errors/domain-error';
 import { TransactionRunner } from '../database/transaction-runner';
@@ -20,6 +20,7 @@ interface FakeProduct {
 function fakeManager(products: FakeProduct[], opts: { orderStatus?: OrderStatus } = {}) {
   const updates: { table: string; params: Record<string, number> }[] = [];
   const inserted: unknown[] = [];
+  const totals: unknown[] = [];
   const order = { id: 77, customerId: 5, status: opts.orderStatus ?? 'pending', totalCents: 0 };
   const chain = (table: string) => {
     let params: Record<string, number> = {};
@@ -61,7 +62,21 @@ function fakeManager(products: FakeProduct[], opts: { orderStatus?: OrderStatus 
       expect(min).toBe(q);
       return chain('Product').where(null, { id, q }).execute();
     }
-    if (sql.startsWith('INSERT INTO orders')) return { raw: 77, affected: 1 };
+    if (sql.startsWith('INSERT INTO orders')) {
+      // As the database does: the order row's foreign key names customer 5 only.
+      if (params[0] !== 5) {
+        throw new QueryFailedError(
+          sql,
+          params,
+          Object.assign(new Error('fk'), { code: 'ER_NO_REFERENCED_ROW_2' }),
+        );
+      }
+      return { raw: 77, affected: 1 };
+    }
+    if (sql.startsWith('UPDATE orders SET totalCents = ?')) {
+      totals.push(params);
+      return { affected: 1 };
+    }
     if (sql.startsWith('INSERT INTO order_items')) {
       const rows: Record<string, unknown>[] = [];
       for (let i = 0; i < params.length; i += 6) {
@@ -106,7 +121,7 @@ function fakeManager(products: FakeProduct[], opts: { orderStatus?: OrderStatus 
       return qb;
     }),
   };
-  return { em: em as unknown as EntityManager, updates, inserted, raw: em };
+  return { em: em as unknown as EntityManager, updates, inserted, totals, raw: em };
 }
 
 const customer: AuthUser = { id: 1, role: 'customer', customerId: 5, sessionId: 's' };
@@ -119,10 +134,12 @@ describe('OrderPlacementService', () => {
   };
 
   it('sums exactly in integer cents (3 x 0.10 = 0.30)', async () => {
-    const { em } = fakeManager([{ id: 1, name: 'Dime', priceCents: 10, stock: 5 }]);
+    const { em, totals } = fakeManager([{ id: 1, name: 'Dime', priceCents: 10, stock: 5 }]);
     const order = await placement.place(em, 5, [{ productId: 1, quantity: 3 }]);
     expect(order.items[0]).toMatchObject({ unitPrice: '0.10', lineTotal: '0.30' });
     expect(order.total).toBe('0.30');
+    // The order row's total, stored with the lines, is the one answered.
+    expect(totals).toEqual([[30, 77]]);
   });
 
   it('snapshots name and price and merges duplicate lines', async () => {
@@ -175,7 +192,7 @@ describe('OrderPlacementService', () => {
     expect(updates.filter((u) => u.table === 'Product').map((u) => u.params.id)).toEqual([1, 3]);
   });
 
-  it('refuses a missing customer with 422', async () => {
+  it('refuses a missing customer with 422 (the order row fails its foreign key)', async () => {
     const { em, inserted } = fakeManager([{ id: 1, name: 'A', priceCents: 1, stock: 5 }]);
     await expect(placement.place(em, 6, [{ productId: 1, quantity: 1 }])).rejects.toMatchObject({
       code: 'unprocessable',
