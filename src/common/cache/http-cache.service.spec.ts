@@ -45,6 +45,16 @@ describe('HttpCacheService', () => {
     expect(await svc.keyFor(request('/p?a=2&b=1'), 'per-user', ['products'], 1)).not.toBe(a);
   });
 
+  it('keeps short keys readable and hashes long ones', async () => {
+    const { svc } = build(undefined);
+    const short = await svc.keyFor(request('/p/1?x=1'), 'shared', ['products'], 1);
+    expect(short).toBe('http:GET\n/p/1\nx=1\n*\nproducts@v1');
+    const q = `q=${'a'.repeat(300)}`;
+    const long = await svc.keyFor(request(`/p?${q}`), 'shared', ['products'], 1);
+    expect(long).toMatch(/^http:[A-Za-z0-9_-]{43}$/);
+    expect(await svc.keyFor(request(`/p?${q}b`), 'shared', ['products'], 1)).not.toBe(long);
+  });
+
   it('with Redis, answers a repeated hit from its in-process copy', async () => {
     const { svc, cache, store } = build('redis://localhost:6379');
     store.set('k', { text: '{"a":1}', expiresAt: Date.now() + 60_000 });
