@@ -12,6 +12,7 @@ import { CacheVersionService } from './cache-version.service';
 import { HttpCacheFastPath } from './http-cache.fast-path';
 import { HttpCacheGuard } from './http-cache.guard';
 import { HttpCacheService } from './http-cache.service';
+import { deserializeJson, serializeJson } from './keyv-json';
 import { MemoryKeyvStore } from './memory-keyv-store';
 import { RedisKeyvStore } from './redis-keyv-store';
 
@@ -34,12 +35,15 @@ import { RedisKeyvStore } from './redis-keyv-store';
         redis: Redis | null,
         circuit: RedisCircuit,
       ) => {
-        // In memory, values are kept as they are: no JSON round trip on every read.
+        // In memory, values are kept as they are: no JSON round trip on every read. In
+        // Redis, plain JSON (keyv-json.ts).
         const keyv = redis
           ? new Keyv({
               store: new RedisKeyvStore(redis, circuit),
               namespace: 'sf',
               useKeyPrefix: false,
+              serialize: serializeJson,
+              deserialize: deserializeJson,
             })
           : new Keyv({
               store: new MemoryKeyvStore(50_000),
