@@ -1,4 +1,6 @@
 import { connect } from 'node:net';
+import { Http } from './helpers/http';
+import { customerSession } from './helpers/seed';
 import { ADMIN, startApp } from './helpers/test-app';
 
 /**
@@ -30,5 +32,48 @@ describe('Graceful shutdown (e2e)', () => {
     await closing;
     expect(raw).toMatch(/^HTTP\/1\.1 200 /);
     expect(raw).toContain('"accessToken"');
+  });
+
+  // Found in review: pools of the app's own (the MySQL order pool, the Redis client) were
+  // closed in onModuleDestroy, which Nest runs before the HTTP server stops, so an order
+  // still arriving when the close began failed with 503.
+  it('places an order still arriving when the close begins, before closing the pools', async () => {
+    const t = await startApp();
+    const http = new Http(t.baseUrl);
+    const admin = (await http.login(ADMIN.username, ADMIN.password)).accessToken;
+    const product = await http.post(
+      '/products',
+      { name: 'Late', price: '1.00', stock: 5 },
+      { token: admin },
+    );
+    const alice = await customerSession(t.app, http, 'late-alice');
+    // One order first: the MySQL order pool exists from the first order on.
+    const first = await http.post(
+      '/orders',
+      { items: [{ productId: product.body.id, quantity: 1 }] },
+      { token: alice.token },
+    );
+    expect(first.status).toBe(201);
+    const { port } = new URL(t.baseUrl);
+    const body = JSON.stringify({ items: [{ productId: product.body.id, quantity: 2 }] });
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    let raw = '';
+    socket.on('data', (d: Buffer) => (raw += d.toString()));
+    const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.write(
+      `POST /api/v1/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+        `Authorization: Bearer ${alice.token}\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body.slice(0, 10)}`,
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    const closing = t.close();
+    await new Promise((r) => setTimeout(r, 50));
+    socket.write(body.slice(10));
+    await ended;
+    await closing;
+    expect(raw).toMatch(/^HTTP\/1\.1 201 /);
+    expect(raw).toContain('"status":"pending"');
+    expect(raw).toContain('"quantity":2');
   });
 });

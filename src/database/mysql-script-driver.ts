@@ -39,15 +39,15 @@ export interface ScriptPool {
  * MySQL/MariaDB: one transaction per script, with as few round trips as the script
  * allows. Each packet carries, separated by `;`, the statements held back (deferred) and
  * the statements of the step the script waits for; BEGIN rides with the first packet and
- * COMMIT with the last. The order script (orders/order-placement.service.ts) needs three
- * round trips instead of six statement by statement, and a round trip is most of an
- * order's cost here: one write system call and one wake-up each, in this process and in
- * the server (docs/benchmarks.md).
+ * COMMIT with the last. The order script (orders/order-placement.service.ts) needs two
+ * round trips instead of six statement by statement; the round trips were most of an
+ * order's cost (docs/benchmarks.md).
  *
  * MySQL runs the statements of a packet in order and stops at the first error, so an
- * error leaves the rest of the packet, COMMIT included, unexecuted; the driver then rolls
- * back (or, if the connection is unusable, destroys it) and rethrows the error as a
- * QueryFailedError, as TypeORM does, so it maps to the same problems and retries.
+ * error leaves the rest of the packet, COMMIT included, unexecuted. The error, as a
+ * QueryFailedError like TypeORM's (so it maps to the same problems and retries), reaches
+ * the script at its `yield`, which may put it in its own words but must throw (failStep);
+ * the driver then rolls back, or destroys a connection that cannot.
  *
  * `multipleStatements` is on only for this pool, whose texts are the scripts' constant
  * SQL with every value escaped by mysql2 (TypeORM's own options: `stringifyObjects`,

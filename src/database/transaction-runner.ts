@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
@@ -40,7 +40,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * Multi-statement writes must use `run()` rather than TypeORM's implicit transactions.
  */
 @Injectable()
-export class TransactionRunner implements OnModuleDestroy {
+export class TransactionRunner implements OnApplicationShutdown {
   static readonly ATTEMPTS = 3;
   private readonly serialise: boolean;
   private tail: Promise<unknown> = Promise.resolve();
@@ -90,8 +90,12 @@ export class TransactionRunner implements OnModuleDestroy {
     return this.scriptDriver;
   }
 
-  /** The MySQL script driver's pool of its own; TypeORM closes the data source. */
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * The MySQL script driver's pool of its own; TypeORM closes the data source. Not in
+   * onModuleDestroy: Nest runs that before the HTTP server stops, while orders in flight
+   * still need the pool.
+   */
+  async onApplicationShutdown(): Promise<void> {
     await this.scriptDriver?.close?.();
   }
 

@@ -1,4 +1,4 @@
-import { Global, Inject, Injectable, Module, OnModuleDestroy } from '@nestjs/common';
+import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import Redis from 'ioredis';
 import { cacheConfig } from '../../config/cache.config';
@@ -33,10 +33,14 @@ export function createRedisClient(url: string): Redis {
 }
 
 @Injectable()
-class RedisClientCloser implements OnModuleDestroy {
+class RedisClientCloser implements OnApplicationShutdown {
   constructor(@Inject(REDIS_CLIENT) private readonly client: Redis | null) {}
 
-  onModuleDestroy(): void {
+  /**
+   * After the HTTP server has stopped (Nest runs onModuleDestroy before): a write still in
+   * flight during shutdown must still bump its cache families in Redis.
+   */
+  onApplicationShutdown(): void {
     this.client?.disconnect();
   }
 }
