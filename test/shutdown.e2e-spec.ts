@@ -1,7 +1,40 @@
 import { connect } from 'node:net';
 import { Http } from './helpers/http';
 import { customerSession } from './helpers/seed';
-import { ADMIN, startApp } from './helpers/test-app';
+import { ADMIN, startApp, TestApp } from './helpers/test-app';
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Sends a POST's headers and the start of its body, closes the app, then sends the rest
+ * once the close has begun; resolves with the raw answer and when the close is done.
+ */
+async function postAcrossClose(
+  t: TestApp,
+  path: string,
+  body: string,
+  headers: string,
+  whileClosing: () => Promise<void> = async () => undefined,
+): Promise<string> {
+  const { port } = new URL(t.baseUrl);
+  const socket = connect(Number(port), '127.0.0.1');
+  await new Promise<void>((resolve) => socket.once('connect', resolve));
+  let raw = '';
+  socket.on('data', (d: Buffer) => (raw += d.toString()));
+  const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  socket.write(
+    `POST /api/v1${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n${headers}` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body.slice(0, 10)}`,
+  );
+  await pause(50);
+  const closing = t.close();
+  await pause(50);
+  await whileClosing();
+  socket.write(body.slice(10));
+  await ended;
+  await closing;
+  return raw;
+}
 
 /**
  * SIGTERM runs app.close() (enableShutdownHooks): the server stops accepting, lets requests
@@ -11,25 +44,9 @@ import { ADMIN, startApp } from './helpers/test-app';
 describe('Graceful shutdown (e2e)', () => {
   it('finishes a request in flight, then refuses new connections', async () => {
     const t = await startApp();
-    const { port } = new URL(t.baseUrl);
-    const body = JSON.stringify(ADMIN);
-    const socket = connect(Number(port), '127.0.0.1');
-    await new Promise<void>((resolve) => socket.once('connect', resolve));
-    let raw = '';
-    socket.on('data', (d: Buffer) => (raw += d.toString()));
-    const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-    // Headers and half the body now; the rest after the shutdown has begun.
-    socket.write(
-      `POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body.slice(0, 10)}`,
-    );
-    await new Promise((r) => setTimeout(r, 50));
-    const closing = t.close();
-    await new Promise((r) => setTimeout(r, 50));
-    await expect(fetch(`${t.baseUrl}/api/v1/health`)).rejects.toThrow();
-    socket.write(body.slice(10));
-    await ended;
-    await closing;
+    const raw = await postAcrossClose(t, '/auth/login', JSON.stringify(ADMIN), '', async () => {
+      await expect(fetch(`${t.baseUrl}/api/v1/health`)).rejects.toThrow();
+    });
     expect(raw).toMatch(/^HTTP\/1\.1 200 /);
     expect(raw).toContain('"accessToken"');
   });
@@ -54,24 +71,12 @@ describe('Graceful shutdown (e2e)', () => {
       { token: alice.token },
     );
     expect(first.status).toBe(201);
-    const { port } = new URL(t.baseUrl);
-    const body = JSON.stringify({ items: [{ productId: product.body.id, quantity: 2 }] });
-    const socket = connect(Number(port), '127.0.0.1');
-    await new Promise<void>((resolve) => socket.once('connect', resolve));
-    let raw = '';
-    socket.on('data', (d: Buffer) => (raw += d.toString()));
-    const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-    socket.write(
-      `POST /api/v1/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
-        `Authorization: Bearer ${alice.token}\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body.slice(0, 10)}`,
+    const raw = await postAcrossClose(
+      t,
+      '/orders',
+      JSON.stringify({ items: [{ productId: product.body.id, quantity: 2 }] }),
+      `Authorization: Bearer ${alice.token}\r\n`,
     );
-    await new Promise((r) => setTimeout(r, 50));
-    const closing = t.close();
-    await new Promise((r) => setTimeout(r, 50));
-    socket.write(body.slice(10));
-    await ended;
-    await closing;
     expect(raw).toMatch(/^HTTP\/1\.1 201 /);
     expect(raw).toContain('"status":"pending"');
     expect(raw).toContain('"quantity":2');

@@ -141,7 +141,8 @@ export function* placeOrder(
   const inserted = results[merged.length + 1];
   const orderId = inserted.insertId;
   if (inserted.affected !== 1 || !orderId) throw new Error('INSERT INTO orders reported no id');
-  // Nothing below reads its result: it travels with the COMMIT on MySQL.
+  // Nothing below reads its result: on MySQL it travels with the next packet (the COMMIT,
+  // or the idempotency record's update when the request has a key).
   yield deferred('UPDATE orders SET totalCents = ? WHERE id = ?', [totalCents, orderId]);
   yield deferred(
     `INSERT INTO order_items (orderId, productId, name, unitPriceCents, quantity, lineTotalCents) VALUES ${items
