@@ -16,7 +16,8 @@
 import type { Database } from 'better-sqlite3';
 import { createPool, PoolConnection } from 'mysql2';
 import { MysqlScriptDriver } from '../../src/database/mysql-script-driver';
-import { StatementResult, stepStatements } from '../../src/database/statement-script';
+import { SqliteStatements } from '../../src/database/script-drivers';
+import { runScriptSync } from '../../src/database/statement-script';
 import { placeOrder } from '../../src/orders/order-placement.service';
 import type { LoadResult } from './load';
 import type { BenchData } from './seed';
@@ -127,24 +128,14 @@ export async function driverPlaceOrderBaselines(
   }
 }
 
-/** The app's order script, each step's statements prepared once and run in order. */
+/** The app's order script, with the app's prepared statements (script-drivers.ts). */
 function sqliteAppTx(db: Database) {
-  const prepared = new Map<string, ReturnType<Database['prepare']>>();
-  const run = (sql: string, params: unknown[]): StatementResult => {
-    let stmt = prepared.get(sql);
-    if (!stmt) prepared.set(sql, (stmt = db.prepare(sql)));
-    if (stmt.reader) return { rows: stmt.all(params) as [], affected: 0, insertId: undefined };
-    const info = stmt.run(params);
-    return { rows: [], affected: info.changes, insertId: Number(info.lastInsertRowid) };
-  };
+  const statements = new SqliteStatements(db);
   const place = db.transaction((customerId: number, productId: number) => {
     // As TypeORM stores a datetime in SQLite.
     const stamp = new Date().toISOString().replace('T', ' ').replace('Z', '');
     const script = placeOrder(customerId, [{ productId, quantity: 1 }], new Date(), stamp);
-    let step = script.next();
-    while (!step.done) {
-      step = script.next(stepStatements(step.value).map((s) => run(s.sql, s.params)));
-    }
+    runScriptSync(script, (s) => statements.execute(s));
   });
   return (customerId: number, productId: number) => place.immediate(customerId, productId);
 }

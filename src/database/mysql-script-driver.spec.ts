@@ -135,8 +135,11 @@ describe('MysqlScriptDriver', () => {
   });
 
   it('lets a script put a failed step in its own words, but never carry on after it', async () => {
-    const fk = () => mysqlError('ER_NO_REFERENCED_ROW_2');
-    const translated = fakePool((sql) => (sql.startsWith('INSERT') ? fk() : undefined));
+    const insertFails = () =>
+      fakePool((sql) =>
+        sql.startsWith('INSERT') ? mysqlError('ER_NO_REFERENCED_ROW_2') : undefined,
+      );
+    const translated = insertFails();
     const run = translated.driver.run(
       (function* (): StatementScript<void> {
         try {
@@ -148,7 +151,7 @@ describe('MysqlScriptDriver', () => {
     );
     await expect(run).rejects.toThrow('customer does not exist');
 
-    const swallowed = fakePool((sql) => (sql.startsWith('INSERT') ? fk() : undefined));
+    const swallowed = insertFails();
     const carried = swallowed.driver.run(
       (function* (): StatementScript<string> {
         try {

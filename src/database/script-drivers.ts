@@ -1,12 +1,6 @@
 import type { Database, Statement as SqliteStatement, Transaction } from 'better-sqlite3';
 import { DataSource, QueryFailedError } from 'typeorm';
-import {
-  failStep,
-  Statement,
-  StatementResult,
-  StatementScript,
-  stepStatements,
-} from './statement-script';
+import { runScriptSync, Statement, StatementResult, StatementScript } from './statement-script';
 
 /** Runs a statement script (statement-script.ts) in one transaction of its own. */
 export interface ScriptDriver {
@@ -50,7 +44,7 @@ export type CommitGate = (commit: () => Promise<void>) => Promise<void>;
  */
 export class SqliteScriptDriver implements ScriptDriver {
   private readonly db: Database;
-  private readonly statements = new Map<string, SqliteStatement>();
+  private readonly statements: SqliteStatements;
   private readonly each: Transaction<(script: StatementScript<unknown>) => unknown>;
   private readonly all: Transaction<(batch: Queued[]) => Settled[]>;
   private queue: Queued[] = [];
@@ -60,20 +54,11 @@ export class SqliteScriptDriver implements ScriptDriver {
     private readonly gate: CommitGate,
   ) {
     this.db = (dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection;
+    this.statements = new SqliteStatements(this.db);
     // Called inside `all`, better-sqlite3 makes this a savepoint.
-    this.each = this.db.transaction((script: StatementScript<unknown>) => {
-      let step = script.next();
-      while (!step.done) {
-        let results: StatementResult[];
-        try {
-          results = stepStatements(step.value).map((s) => this.execute(s));
-        } catch (err) {
-          failStep(script, err);
-        }
-        step = script.next(results);
-      }
-      return step.value;
-    });
+    this.each = this.db.transaction((script: StatementScript<unknown>) =>
+      runScriptSync(script, (s) => this.statements.execute(s)),
+    );
     this.all = this.db.transaction((batch: Queued[]) =>
       batch.map((item): Settled => {
         try {
@@ -122,14 +107,24 @@ export class SqliteScriptDriver implements ScriptDriver {
     }
     settled.forEach((s, i) => (s.ok ? batch[i].resolve(s.value) : batch[i].reject(s.err)));
   }
+}
 
-  private execute({ sql, params }: Statement): StatementResult {
+/**
+ * better-sqlite3 statements, each prepared once, with results in the scripts' shape and
+ * driver errors wrapped in QueryFailedError, as TypeORM does (same problems, same retries).
+ */
+export class SqliteStatements {
+  private readonly prepared = new Map<string, SqliteStatement>();
+
+  constructor(private readonly db: Database) {}
+
+  execute({ sql, params }: Statement): StatementResult {
     try {
-      let stmt = this.statements.get(sql);
+      let stmt = this.prepared.get(sql);
       if (!stmt) {
-        if (this.statements.size >= MAX_STATEMENTS) this.statements.clear();
+        if (this.prepared.size >= MAX_STATEMENTS) this.prepared.clear();
         stmt = this.db.prepare(sql);
-        this.statements.set(sql, stmt);
+        this.prepared.set(sql, stmt);
       }
       if (stmt.reader) {
         const rows = stmt.all(...params) as Record<string, unknown>[];

@@ -5,8 +5,8 @@ export interface Statement {
   sql: string;
   params: unknown[];
   /**
-   * The script does not read the result (it gets an empty one at once), so a driver may
-   * hold the statement back and send it with the next one, or with the COMMIT. It still
+   * The script does not read the result (on MySQL it gets an empty one at once), so a
+   * driver may hold the statement back and send it with the next one, or with the COMMIT. It still
    * runs in order, and an error in it still rolls the whole transaction back.
    */
   deferred?: boolean;
@@ -30,7 +30,7 @@ export interface StatementResult {
  * script runs synchronously on better-sqlite3 (no await, so no other request can
  * interleave and no lock is taken) and asynchronously on MySQL, where the statements of
  * one step, the deferred ones before them and the transaction's BEGIN/COMMIT travel in
- * one packet (script-drivers.ts), or inside a transaction someone else opened
+ * one packet (mysql-script-driver.ts), or inside a transaction someone else opened
  * (runScriptIn). Scripts compose with `yield*`.
  */
 export type StatementScript<T> = Generator<Step, T, StatementResult[]>;
@@ -56,6 +56,24 @@ export function failStep(script: StatementScript<unknown>, err: unknown): never 
 
 export function stepStatements(step: Step): readonly Statement[] {
   return 'sql' in step ? [step] : step;
+}
+
+/** Runs a script synchronously, each statement through `execute` (better-sqlite3). */
+export function runScriptSync<T>(
+  script: StatementScript<T>,
+  execute: (statement: Statement) => StatementResult,
+): T {
+  let step = script.next();
+  while (!step.done) {
+    let results: StatementResult[];
+    try {
+      results = stepStatements(step.value).map(execute);
+    } catch (err) {
+      failStep(script, err);
+    }
+    step = script.next(results);
+  }
+  return step.value;
 }
 
 /** `?, ?, ?` for n parameters. */
