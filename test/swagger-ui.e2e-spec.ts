@@ -1,17 +1,48 @@
 /**
  * Swagger UI in a real headless browser: a person can authorize with a token from sign-in and
- * run "Try it out" on GET /products. Needs Debian's chromium (.ci/run installs it); without it
- * this test fails on purpose, it never skips. The screenshot (test/output/swagger-ui.png) is
- * the CI artifact.
+ * run "Try it out" on GET /products. A system Chromium is used when there is one, else the one
+ * `npm install` brings (test/helpers/browser.ts); when neither runs this test fails, it never
+ * skips. The screenshot (test/output/swagger-ui.png) is the CI artifact.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { Browser, chromium } from 'playwright-core';
+import { chooseBrowser, launchArgs, unpackBundled } from './helpers/browser';
 import { Http } from './helpers/http';
 import { ADMIN, startApp, TestApp } from './helpers/test-app';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OUTPUT = join(__dirname, 'output');
+
+describe('choosing the browser', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'storefront-fake-path-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('uses the bundled Chromium when none is on PATH and CHROMIUM_PATH is unset', () => {
+    expect(chooseBrowser({ PATH: dir })).toEqual({ source: 'bundled' });
+    expect(chooseBrowser({})).toEqual({ source: 'bundled' });
+  });
+
+  it('prefers an executable chromium on PATH, and CHROMIUM_PATH over both', () => {
+    const fake = join(dir, 'chromium');
+    writeFileSync(fake, '#!/bin/sh\n');
+    chmodSync(fake, 0o644);
+    // Not executable: not a browser.
+    expect(chooseBrowser({ PATH: dir }).source).toBe('bundled');
+    chmodSync(fake, 0o755);
+    expect(chooseBrowser({ PATH: ['/nonexistent', dir].join(delimiter) })).toEqual({
+      source: 'system',
+      executablePath: fake,
+    });
+    expect(chooseBrowser({ PATH: dir, CHROMIUM_PATH: '/opt/x/chrome' })).toEqual({
+      source: 'CHROMIUM_PATH',
+      executablePath: '/opt/x/chrome',
+    });
+  });
+});
 
 describe('Swagger UI (headless chromium)', () => {
   let t: TestApp;
@@ -34,23 +65,10 @@ describe('Swagger UI (headless chromium)', () => {
     await t.close();
   });
 
-  it('finds chromium (install it: apt-get install chromium)', () => {
-    expect(existsSync(CHROMIUM)).toBe(true);
-  });
-
   it('authorizes with a token and runs "Try it out" on GET /products', async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    const choice = chooseBrowser();
+    const executablePath = choice.executablePath ?? (await unpackBundled());
+    browser = await chromium.launch({ executablePath, args: launchArgs(choice.source) });
     const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
     try {
       await page.goto(`${t.baseUrl}/docs`);
