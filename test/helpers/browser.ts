@@ -9,7 +9,6 @@ import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import bundled from '@sparticuz/chromium';
 
 export interface BrowserChoice {
   source: 'CHROMIUM_PATH' | 'system' | 'bundled';
@@ -76,16 +75,16 @@ export async function unpackBundled(): Promise<string> {
   return binary;
 }
 
-/** Flags for a launch: the bundled build's recommended ones, or plain headless ones. */
-export function launchArgs(source: BrowserChoice['source']): string[] {
-  if (source === 'bundled') return bundled.args;
-  return [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ];
-}
+/**
+ * Launch flags, for either browser. Not @sparticuz/chromium's own `args`: those are for AWS
+ * Lambda (--single-process, software WebGL) and made the Swagger UI test twice as slow here.
+ */
+export const LAUNCH_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
