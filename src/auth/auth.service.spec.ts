@@ -113,10 +113,9 @@ describe('AuthService', () => {
     it('revokes the session when a rotated token is replayed', async () => {
       sessions.findOne.mockResolvedValue({ ...session, refreshTokenHash: sha256('sid-1.newer') });
       await expect(service.refresh(token)).rejects.toMatchObject({ code: 'unauthorized' });
-      expect(sessions.update).toHaveBeenCalledWith(
-        expect.objectContaining({ id: 'sid-1' }),
-        { revokedAt: expect.any(Date) },
-      );
+      expect(sessions.update).toHaveBeenCalledWith(expect.objectContaining({ id: 'sid-1' }), {
+        revokedAt: expect.any(Date),
+      });
       // Its access tokens end too, after the revocation is written.
       expect(accountState.invalidateSession).toHaveBeenCalledWith('sid-1');
       expect(accountState.invalidateSession.mock.invocationCallOrder[0]).toBeGreaterThan(

@@ -30,9 +30,7 @@ describe('defaultRedisKeyPrefix', () => {
     expect(defaultRedisKeyPrefix('sqlite:/srv/app/data/storefront.sqlite', '/elsewhere')).toBe(
       prefix,
     );
-    expect(defaultRedisKeyPrefix('sqlite:data/storefront.sqlite', '/srv/staging')).not.toBe(
-      prefix,
-    );
+    expect(defaultRedisKeyPrefix('sqlite:data/storefront.sqlite', '/srv/staging')).not.toBe(prefix);
   });
 
   it('gives every in-memory SQLite database its own prefix (it lives in one process)', () => {
