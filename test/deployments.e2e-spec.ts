@@ -1,7 +1,11 @@
 import * as bcrypt from 'bcrypt';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { ChildProcess } from 'node:child_process';
+import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
+import { defaultRedisKeyPrefix } from '../src/config/redis-key-prefix';
+import { freePort, startRedis, stopRedis } from './helpers/redis-server';
 import { ADMIN, redisUrl, startApp, TestApp } from './helpers/test-app';
 import { expectProblem, Http } from './helpers/http';
 import { customerSession } from './helpers/seed';
@@ -93,6 +97,57 @@ describe('Two deployments side by side (e2e)', () => {
         const fromB = await httpB.get('/orders');
         expectProblem(fromB, 401);
         expect(Number(fromB.headers.get('x-ratelimit-remaining'))).toBe(limit - 1);
+      });
+    });
+  }
+
+  // Needs redis-server, as the outage test does (REDIS_URL set for the suite).
+  if (redisUrl) {
+    describe('on a Redis of its own', () => {
+      let server: ChildProcess;
+      let port: number;
+      let own: TestApp;
+      beforeAll(async () => {
+        port = await freePort();
+        server = await startRedis(port);
+        own = await startApp({
+          sqlite: true,
+          env: { REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_KEY_PREFIX: undefined },
+        });
+      });
+      afterAll(async () => {
+        await own?.close();
+        await stopRedis(server);
+      });
+
+      it('writes every key under the prefix derived from its database', async () => {
+        const http = new Http(own.baseUrl);
+        const pair = await http.login(ADMIN.username, ADMIN.password);
+        const token = pair.accessToken;
+        const created = await http.post(
+          '/products',
+          { name: 'Prefixed tea', price: '2.00', stock: 1 },
+          { token },
+        );
+        expect(created.status).toBe(201);
+        for (let i = 0; i < 2; i++) {
+          expect((await http.get('/products', { token })).status).toBe(200);
+          expect((await http.get('/auth/me', { token })).status).toBe(200);
+        }
+        expect((await http.post('/auth/refresh', { refreshToken: pair.refreshToken })).status).toBe(
+          200,
+        );
+        expectProblem(await http.get('/orders'), 401);
+        expect((await http.post('/auth/logout', undefined, { token })).status).toBe(204);
+
+        const redis = new Redis(`redis://127.0.0.1:${port}`);
+        const keys = await redis.keys('*');
+        redis.disconnect();
+        const prefix = defaultRedisKeyPrefix(own.databaseUrl);
+        expect(keys.filter((k) => !k.startsWith(prefix))).toEqual([]);
+        // Every kind of key was written: counts, versions, answers, account state.
+        for (const kind of ['rl:', 'cache-version:', 'http:', 'account-state:'])
+          expect(keys.some((k) => k.startsWith(prefix + kind))).toBe(true);
       });
     });
   }
