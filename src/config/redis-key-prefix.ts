@@ -20,7 +20,13 @@ function databaseIdentity(databaseUrl: string, cwd: string): string {
     if (file === ':memory:') return `sqlite-memory:${randomBytes(16).toString('hex')}`;
     return `sqlite:${resolve(cwd, file)}`;
   }
-  const url = new URL(databaseUrl.replace(/^mariadb:/, 'mysql:'));
+  let url: URL;
+  try {
+    url = new URL(databaseUrl.replace(/^mariadb:/, 'mysql:'));
+  } catch {
+    // Not a URL at all: the database connection will say so; the text still identifies it.
+    return databaseUrl;
+  }
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   return `mysql://${url.hostname.toLowerCase()}:${url.port || '3306'}/${database}`;
 }
