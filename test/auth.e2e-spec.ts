@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { ADMIN, startApp, TestApp } from './helpers/test-app';
+import { ADMIN, redisUrl, startApp, TestApp } from './helpers/test-app';
 import { expectProblem, Http } from './helpers/http';
 import { customerSession } from './helpers/seed';
 
@@ -101,7 +101,71 @@ describe('Auth (e2e)', () => {
     it('logout needs a token', async () => {
       expectProblem(await http.post('/auth/logout'), 401);
     });
+
+    it("logout ends the session's access token at once, and no other session", async () => {
+      const ending = await http.login(ADMIN.username, ADMIN.password);
+      const other = await http.login(ADMIN.username, ADMIN.password);
+      // Used first, so the session's state is cached when it ends.
+      expect((await http.get('/auth/me', { token: ending.accessToken })).status).toBe(200);
+      const out = await http.post('/auth/logout', undefined, { token: ending.accessToken });
+      expect(out.status).toBe(204);
+      expectProblem(await http.get('/auth/me', { token: ending.accessToken }), 401);
+      expectProblem(await http.post('/auth/logout', undefined, { token: ending.accessToken }), 401);
+      expect((await http.get('/auth/me', { token: other.accessToken })).status).toBe(200);
+    });
+
+    it('a replayed refresh token ends every access token of its session at once', async () => {
+      const first = await http.login(ADMIN.username, ADMIN.password);
+      const second = await http.post('/auth/refresh', { refreshToken: first.refreshToken });
+      expect(second.status).toBe(200);
+      const tokens = [first.accessToken, second.body.accessToken as string];
+      for (const token of tokens) expect((await http.get('/auth/me', { token })).status).toBe(200);
+      expectProblem(await http.post('/auth/refresh', { refreshToken: first.refreshToken }), 401);
+      for (const token of tokens) expectProblem(await http.get('/auth/me', { token }), 401);
+    });
+
+    it('answers login and refresh with Cache-Control: no-store (RFC 6749, 5.1)', async () => {
+      const login = await http.post('/auth/login', ADMIN);
+      expect(login.status).toBe(200);
+      expect(login.headers.get('cache-control')).toBe('no-store');
+      const refresh = await http.post('/auth/refresh', {
+        refreshToken: login.body.refreshToken,
+      });
+      expect(refresh.status).toBe(200);
+      expect(refresh.headers.get('cache-control')).toBe('no-store');
+    });
   });
+
+  if (redisUrl) {
+    describe('two instances on one database and Redis', () => {
+      let second: TestApp;
+      let http2: Http;
+      beforeAll(async () => {
+        second = await startApp({ databaseUrl: t.databaseUrl });
+        http2 = new Http(second.baseUrl);
+      });
+      afterAll(async () => second.close());
+
+      it('a logout on one instance ends the access token on the other at once', async () => {
+        const pair = await http.login(ADMIN.username, ADMIN.password);
+        // The second instance knows the session as live (its state is cached in Redis).
+        expect((await http2.get('/auth/me', { token: pair.accessToken })).status).toBe(200);
+        const out = await http.post('/auth/logout', undefined, { token: pair.accessToken });
+        expect(out.status).toBe(204);
+        expectProblem(await http2.get('/auth/me', { token: pair.accessToken }), 401);
+      });
+
+      it('a replayed refresh token on one instance ends the session on the other', async () => {
+        const pair = await http.login(ADMIN.username, ADMIN.password);
+        const rotated = await http.post('/auth/refresh', { refreshToken: pair.refreshToken });
+        expect(rotated.status).toBe(200);
+        const token = rotated.body.accessToken as string;
+        expect((await http2.get('/auth/me', { token })).status).toBe(200);
+        expectProblem(await http2.post('/auth/refresh', { refreshToken: pair.refreshToken }), 401);
+        expectProblem(await http.get('/auth/me', { token }), 401);
+      });
+    });
+  }
 
   describe('me', () => {
     it("returns the caller's account with its customer, never a hash", async () => {

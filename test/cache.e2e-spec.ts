@@ -1,5 +1,5 @@
 import { ADMIN, redisUrl, startApp, TestApp } from './helpers/test-app';
-import { Http } from './helpers/http';
+import { expectProblem, Http } from './helpers/http';
 import { customerSession } from './helpers/seed';
 
 describe('Response cache (e2e)', () => {
@@ -54,6 +54,22 @@ describe('Response cache (e2e)', () => {
     expect(revoked.status).toBe(401);
     expect(revoked.headers.get('x-cache')).toBeNull();
     // The entry itself is still there for everybody else.
+    expect((await http.get(`/products/${id}`, { token: customer })).headers.get('x-cache')).toBe(
+      'HIT',
+    );
+  });
+
+  it('refuses a cached answer to the token of a session that ended (logout)', async () => {
+    const { id } = await createProduct('Logged-out cocoa');
+    const pair = await http.login(ADMIN.username, ADMIN.password);
+    expect((await http.get(`/products/${id}`, { token: pair.accessToken })).status).toBe(200);
+    const hit = await http.get(`/products/${id}`, { token: pair.accessToken });
+    expect(hit.headers.get('x-cache')).toBe('HIT');
+    const out = await http.post('/auth/logout', undefined, { token: pair.accessToken });
+    expect(out.status).toBe(204);
+    const ended = await http.get(`/products/${id}`, { token: pair.accessToken });
+    expectProblem(ended, 401);
+    expect(ended.headers.get('x-cache')).toBeNull();
     expect((await http.get(`/products/${id}`, { token: customer })).headers.get('x-cache')).toBe(
       'HIT',
     );

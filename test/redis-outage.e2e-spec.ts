@@ -1,45 +1,13 @@
 import { Logger } from '@nestjs/common';
-import { ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import Redis from 'ioredis';
+import { ChildProcess } from 'node:child_process';
 import { ADMIN, redisUrl, startApp, TestApp } from './helpers/test-app';
 import { Http, HttpResponse } from './helpers/http';
+import { startRedis as startRedisOn, stopRedis } from './helpers/redis-server';
 import { customerSession } from './helpers/seed';
 
 const PORT = 6390;
 const THROWAWAY_URL = `redis://127.0.0.1:${PORT}`;
-
-/** A Redis of our own, so killing it cannot disturb anything else. */
-async function startRedis(): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(PORT), '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
-  );
-  const probe = new Redis(THROWAWAY_URL, { lazyConnect: true, maxRetriesPerRequest: 0 });
-  probe.on('error', () => undefined);
-  for (let i = 0; i < 50; i++) {
-    try {
-      await probe.connect();
-      await probe.ping();
-      probe.disconnect();
-      return child;
-    } catch {
-      probe.disconnect();
-      await sleep(100);
-    }
-  }
-  throw new Error('redis-server did not start');
-}
-
-async function stopRedis(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGKILL');
-  await exited;
-}
+const startRedis = () => startRedisOn(PORT);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

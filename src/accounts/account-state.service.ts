@@ -2,7 +2,8 @@ import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Cache } from 'cache-manager';
-import { Repository } from 'typeorm';
+import { IsNull, Repository } from 'typeorm';
+import { Session } from '../auth/entities/session.entity';
 import { Role } from '../common/decorators/roles.decorator';
 import { Account } from './entities/account.entity';
 
@@ -13,34 +14,49 @@ export interface AccountAuthState {
   customerId: number | null;
 }
 
-const key = (id: number) => `account-state:${id}`;
+/** A session's cached state: the account of a session that has not ended, else 'none'. */
+type SessionState = number | 'none';
+
+const accountKey = (id: number) => `account-state:${id}`;
+const sessionKey = (id: string) => `session-state:${id}`;
 const STATE_TTL_MS = 5 * 60 * 1000;
 const REINVALIDATE_MS = 1000;
 
 /**
  * The per-request revocation check. Served from the shared cache (Redis with REDIS_URL,
  * so every instance sees a revocation at once) and the database behind it. Every write
- * that changes an account's password, role or existence calls `invalidate`.
+ * that changes an account's password, role or existence calls `invalidate`; every end of
+ * a session (logout, refresh-token reuse) calls `invalidateSession`.
  */
 @Injectable()
 export class AccountStateService {
   constructor(
     @InjectRepository(Account) private readonly accounts: Repository<Account>,
+    @InjectRepository(Session) private readonly sessions: Repository<Session>,
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
   ) {}
 
-  async get(accountId: number): Promise<AccountAuthState | null> {
-    const cached = await this.cache.get<AccountAuthState | 'none'>(key(accountId));
-    if (cached !== undefined && cached !== null) return cached === 'none' ? null : cached;
-    const account = await this.accounts.findOne({
-      where: { id: accountId },
-      select: { id: true, tokenVersion: true, role: true, customerId: true },
-    });
-    const state: AccountAuthState | null = account
-      ? { tokenVersion: account.tokenVersion, role: account.role, customerId: account.customerId }
-      : null;
-    await this.cache.set(key(accountId), state ?? 'none', STATE_TTL_MS);
-    return state;
+  /**
+   * The account's state, or null when it is gone or the token's session is not one of its
+   * live sessions in this database. Session ids are random per sign-in, so a token issued
+   * by another deployment (even with the same secret and a colliding account id) never
+   * matches. Both states come in one cache read.
+   */
+  async forSession(accountId: number, sessionId: string): Promise<AccountAuthState | null> {
+    const [account, session] = await this.cache.mget<AccountAuthState | SessionState | 'none'>([
+      accountKey(accountId),
+      sessionKey(sessionId),
+    ]);
+    const [accountState, sessionState] = await Promise.all([
+      account === undefined || account === null
+        ? this.loadAccount(accountId)
+        : (account as AccountAuthState | 'none'),
+      session === undefined || session === null
+        ? this.loadSession(sessionId)
+        : (session as SessionState),
+    ]);
+    if (accountState === 'none' || sessionState !== accountId) return null;
+    return accountState;
   }
 
   /**
@@ -49,9 +65,40 @@ export class AccountStateService {
    * delayed delete removes that straggler ("delayed double delete").
    */
   async invalidate(accountId: number): Promise<void> {
-    await this.cache.del(key(accountId));
+    await this.doubleDelete(accountKey(accountId));
+  }
+
+  /** Called after a session has ended (committed), as `invalidate` is for an account. */
+  async invalidateSession(sessionId: string): Promise<void> {
+    await this.doubleDelete(sessionKey(sessionId));
+  }
+
+  private async doubleDelete(key: string): Promise<void> {
+    await this.cache.del(key);
     setTimeout(() => {
-      this.cache.del(key(accountId)).catch(() => undefined);
+      this.cache.del(key).catch(() => undefined);
     }, REINVALIDATE_MS).unref();
+  }
+
+  private async loadAccount(accountId: number): Promise<AccountAuthState | 'none'> {
+    const account = await this.accounts.findOne({
+      where: { id: accountId },
+      select: { id: true, tokenVersion: true, role: true, customerId: true },
+    });
+    const state: AccountAuthState | 'none' = account
+      ? { tokenVersion: account.tokenVersion, role: account.role, customerId: account.customerId }
+      : 'none';
+    await this.cache.set(accountKey(accountId), state, STATE_TTL_MS);
+    return state;
+  }
+
+  private async loadSession(sessionId: string): Promise<SessionState> {
+    const session = await this.sessions.findOne({
+      where: { id: sessionId, revokedAt: IsNull() },
+      select: { id: true, accountId: true },
+    });
+    const state: SessionState = session ? session.accountId : 'none';
+    await this.cache.set(sessionKey(sessionId), state, STATE_TTL_MS);
+    return state;
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccountResponseDto } from '../accounts/dto/account-response.dto';
 import { CacheFamilies } from '../common/decorators/cache-policy.decorator';
@@ -11,6 +11,9 @@ import { LoginDto } from './dto/login.dto';
 import { RefreshDto } from './dto/refresh.dto';
 import { TokenResponseDto } from './dto/token-response.dto';
 
+/** Token answers must never be stored by a cache or proxy (RFC 6749, section 5.1). */
+const NO_STORE = ['Cache-Control', 'no-store'] as const;
+
 @ApiTags('auth')
 @ApiProblems(429, 503)
 @Controller('auth')
@@ -21,6 +24,7 @@ export class AuthController {
   @LoginThrottle()
   @Post('login')
   @HttpCode(200)
+  @Header(...NO_STORE)
   @ApiOperation({ summary: 'Sign in with username and password', operationId: 'login' })
   @ApiProblems(400, 401)
   login(@Body() dto: LoginDto): Promise<TokenResponseDto> {
@@ -30,6 +34,7 @@ export class AuthController {
   @Public()
   @Post('refresh')
   @HttpCode(200)
+  @Header(...NO_STORE)
   @ApiOperation({
     summary: 'Swap a refresh token for a new pair (rotation)',
     operationId: 'refresh',

@@ -1,6 +1,7 @@
 import { Test } from '@nestjs/testing';
 import { getRepositoryToken } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
+import { AccountStateService } from '../accounts/account-state.service';
 import { Account } from '../accounts/entities/account.entity';
 import { PasswordService } from '../accounts/password.service';
 import { DomainError } from '../common/errors/domain-error';
@@ -22,6 +23,7 @@ describe('AuthService', () => {
   };
   const passwords = { verify: jest.fn(), verifyAgainstNothing: jest.fn().mockResolvedValue(false) };
   const tokens = { sign: jest.fn().mockReturnValue('access.jwt') };
+  const accountState = { invalidateSession: jest.fn() };
   const account = { id: 7, role: 'customer', tokenVersion: 2, passwordHash: '$2b$hash' };
 
   beforeEach(async () => {
@@ -33,6 +35,7 @@ describe('AuthService', () => {
         { provide: getRepositoryToken(Session), useValue: sessions },
         { provide: PasswordService, useValue: passwords },
         { provide: TokenService, useValue: tokens },
+        { provide: AccountStateService, useValue: accountState },
         {
           provide: authConfig.KEY,
           useValue: { accessTtlSeconds: 900, refreshTtlSeconds: 3600 },
@@ -110,9 +113,13 @@ describe('AuthService', () => {
     it('revokes the session when a rotated token is replayed', async () => {
       sessions.findOne.mockResolvedValue({ ...session, refreshTokenHash: sha256('sid-1.newer') });
       await expect(service.refresh(token)).rejects.toMatchObject({ code: 'unauthorized' });
-      expect(sessions.update).toHaveBeenCalledWith(
-        { id: 'sid-1' },
-        { revokedAt: expect.any(Date) },
+      expect(sessions.update).toHaveBeenCalledWith(expect.objectContaining({ id: 'sid-1' }), {
+        revokedAt: expect.any(Date),
+      });
+      // Its access tokens end too, after the revocation is written.
+      expect(accountState.invalidateSession).toHaveBeenCalledWith('sid-1');
+      expect(accountState.invalidateSession.mock.invocationCallOrder[0]).toBeGreaterThan(
+        sessions.update.mock.invocationCallOrder[0],
       );
     });
 
@@ -137,6 +144,19 @@ describe('AuthService', () => {
     it('refuses an unknown session', async () => {
       sessions.findOne.mockResolvedValue(null);
       await expect(service.refresh('nope.nope')).rejects.toMatchObject({ code: 'unauthorized' });
+    });
+  });
+
+  describe('logout', () => {
+    it("ends the caller's session, then drops its cached state", async () => {
+      await service.logout({ id: 7, role: 'customer', customerId: 1, sessionId: 'sid-9' });
+      expect(sessions.update).toHaveBeenCalledWith(expect.objectContaining({ id: 'sid-9' }), {
+        revokedAt: expect.any(Date),
+      });
+      expect(accountState.invalidateSession).toHaveBeenCalledWith('sid-9');
+      expect(accountState.invalidateSession.mock.invocationCallOrder[0]).toBeGreaterThan(
+        sessions.update.mock.invocationCallOrder[0],
+      );
     });
   });
 });

@@ -3,6 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { IsNull, Repository } from 'typeorm';
+import { AccountStateService } from '../accounts/account-state.service';
 import { AccountResponseDto } from '../accounts/dto/account-response.dto';
 import { Account } from '../accounts/entities/account.entity';
 import { PasswordService } from '../accounts/password.service';
@@ -23,6 +24,7 @@ export class AuthService {
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
     private readonly passwords: PasswordService,
     private readonly tokens: TokenService,
+    private readonly accountState: AccountStateService,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
   ) {}
 
@@ -62,7 +64,7 @@ export class AuthService {
     }
     const presentedHash = sha256(refreshToken);
     if (presentedHash !== session.refreshTokenHash) {
-      await this.sessions.update({ id: session.id }, { revokedAt: new Date() });
+      await this.endSession(session.id);
       throw unauthorized('Refresh token was already used; the session has ended');
     }
     const account = await this.accounts.findOne({
@@ -83,10 +85,13 @@ export class AuthService {
   }
 
   async logout(user: AuthUser): Promise<void> {
-    await this.sessions.update(
-      { id: user.sessionId, revokedAt: IsNull() },
-      { revokedAt: new Date() },
-    );
+    await this.endSession(user.sessionId);
+  }
+
+  /** Ends a session: its refresh token and, on every instance at once, its access tokens. */
+  private async endSession(sessionId: string): Promise<void> {
+    await this.sessions.update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    await this.accountState.invalidateSession(sessionId);
   }
 
   async me(user: AuthUser): Promise<AccountResponseDto> {

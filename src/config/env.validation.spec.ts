@@ -1,4 +1,6 @@
-import { validateEnv } from './env.validation';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EXAMPLE_JWT_SECRET, validateEnv, weakJwtSecret } from './env.validation';
 
 describe('validateEnv', () => {
   it('accepts an empty environment (every variable has a default)', () => {
@@ -15,9 +17,42 @@ describe('validateEnv', () => {
 
   it('requires JWT_SECRET and a real bcrypt cost in production', () => {
     expect(() => validateEnv({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: required/);
+    const secret = 'Zk3q9XvLr2Tn8WbY5mPc7HdJ4sFg6QaE';
     expect(() =>
-      validateEnv({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), BCRYPT_COST: '4' }),
+      validateEnv({ NODE_ENV: 'production', JWT_SECRET: secret, BCRYPT_COST: '4' }),
     ).toThrow(/BCRYPT_COST/);
-    expect(() => validateEnv({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) })).not.toThrow();
+    expect(() => validateEnv({ NODE_ENV: 'production', JWT_SECRET: secret })).not.toThrow();
+  });
+
+  describe('JWT_SECRET in production', () => {
+    const prod = (JWT_SECRET: string) => () => validateEnv({ NODE_ENV: 'production', JWT_SECRET });
+
+    it('knows the placeholder of .env.example', () => {
+      const example = readFileSync(join(__dirname, '..', '..', '.env.example'), 'utf8');
+      expect(example).toContain(`# JWT_SECRET=${EXAMPLE_JWT_SECRET}\n`);
+    });
+
+    it('refuses the .env.example placeholder', () => {
+      expect(prod(EXAMPLE_JWT_SECRET)).toThrow(/JWT_SECRET: is the \.env\.example placeholder/);
+    });
+
+    it('refuses a secret with fewer than 16 distinct characters', () => {
+      expect(prod('a'.repeat(32))).toThrow(/JWT_SECRET: is plainly not random/);
+      expect(prod('abcdefghijklmno'.repeat(3))).toThrow(/plainly not random/);
+      expect(weakJwtSecret('abcdefghijklmnop'.repeat(2))).toBeUndefined();
+    });
+
+    it('accepts a random secret, and leaves other environments alone', () => {
+      expect(prod('Zk3q9XvLr2Tn8WbY5mPc7HdJ4sFg6QaE')).not.toThrow();
+      expect(() => validateEnv({ NODE_ENV: 'test', JWT_SECRET: 'a'.repeat(32) })).not.toThrow();
+      expect(() => validateEnv({ JWT_SECRET: EXAMPLE_JWT_SECRET })).not.toThrow();
+    });
+  });
+
+  it('takes a REDIS_KEY_PREFIX of safe characters only, never an empty one', () => {
+    expect(() => validateEnv({ REDIS_KEY_PREFIX: 'shop-prod:' })).not.toThrow();
+    expect(() => validateEnv({ REDIS_KEY_PREFIX: '' })).toThrow(/REDIS_KEY_PREFIX/);
+    expect(() => validateEnv({ REDIS_KEY_PREFIX: 'a b' })).toThrow(/REDIS_KEY_PREFIX/);
+    expect(() => validateEnv({ REDIS_KEY_PREFIX: 'x'.repeat(65) })).toThrow(/REDIS_KEY_PREFIX/);
   });
 });

@@ -12,6 +12,19 @@ import {
   validateSync,
 } from 'class-validator';
 
+/** The JWT_SECRET line of .env.example: copied as is, it is a secret everybody knows. */
+export const EXAMPLE_JWT_SECRET = 'change-me-to-at-least-32-random-bytes';
+/** A random secret of 32 or more characters has far more distinct ones than this. */
+const MIN_DISTINCT_SECRET_CHARS = 16;
+
+/** Why a production JWT_SECRET is unfit, or undefined when it will do. */
+export function weakJwtSecret(secret: string): string | undefined {
+  if (secret === EXAMPLE_JWT_SECRET) return 'is the .env.example placeholder';
+  if (new Set(secret).size < MIN_DISTINCT_SECRET_CHARS)
+    return `is plainly not random (fewer than ${MIN_DISTINCT_SECRET_CHARS} distinct characters)`;
+  return undefined;
+}
+
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 
@@ -30,6 +43,11 @@ export class EnvironmentVariables {
   @IsOptional()
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must look like redis://host:6379' })
   REDIS_URL?: string;
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._:{}-]{1,64}$/, {
+    message: 'REDIS_KEY_PREFIX must be 1-64 characters of A-Z a-z 0-9 . _ : { } -',
+  })
+  REDIS_KEY_PREFIX?: string;
   @IsOptional()
   @IsString()
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 bytes long' })
@@ -64,6 +82,10 @@ export function validateEnv(raw: Record<string, unknown>): Record<string, unknow
   );
   if (env.NODE_ENV === 'production') {
     if (!env.JWT_SECRET) problems.push('JWT_SECRET: required when NODE_ENV=production');
+    else {
+      const weak = weakJwtSecret(env.JWT_SECRET);
+      if (weak) problems.push(`JWT_SECRET: ${weak}; use e.g. openssl rand -base64 48`);
+    }
     if (env.BCRYPT_COST !== undefined && env.BCRYPT_COST < 10)
       problems.push('BCRYPT_COST: must be at least 10 in production');
   }

@@ -3,8 +3,8 @@ import { AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { createConnection } from 'mysql2/promise';
-import Redis from 'ioredis';
 
 export const ADMIN = { username: 'admin', password: 'admin-password-e2e' };
 
@@ -24,10 +24,27 @@ export interface StartOptions {
   env?: Record<string, string | undefined>;
   /** Reuse an existing database (a second instance); default: a fresh, empty one. */
   databaseUrl?: string;
+  /** A fresh SQLite database even when the suite runs on MySQL (another deployment). */
+  sqlite?: boolean;
 }
 
-async function freshDatabase(): Promise<string> {
-  if (!onMysql) {
+/**
+ * The REDIS_KEY_PREFIX of each database this process created: Redis holds nothing of a fresh
+ * database, and every instance on one database shares its keys, as deployments do. (The
+ * MySQL database is dropped and created again under the same name, so it cannot rely on the
+ * prefix derived from its name; other processes may use the same Redis database, so nothing
+ * is flushed.)
+ */
+const redisKeyPrefixes = new Map<string, string>();
+
+async function freshDatabase(sqlite = !onMysql): Promise<string> {
+  const url = await createDatabase(sqlite);
+  redisKeyPrefixes.set(url, `e2e:${randomBytes(6).toString('hex')}:`);
+  return url;
+}
+
+async function createDatabase(sqlite: boolean): Promise<string> {
+  if (sqlite) {
     const dir = mkdtempSync(join(tmpdir(), 'storefront-e2e-'));
     return `sqlite:${join(dir, 'test.sqlite')}`;
   }
@@ -42,17 +59,12 @@ async function freshDatabase(): Promise<string> {
   await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
   await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await conn.end();
-  if (redisUrl) {
-    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-    await redis.flushdb();
-    redis.disconnect();
-  }
   return url.toString();
 }
 
 /** Starts the real app (same factory as main.ts) on a random port, migrated. */
 export async function startApp(options: StartOptions = {}): Promise<TestApp> {
-  const databaseUrl = options.databaseUrl ?? (await freshDatabase());
+  const databaseUrl = options.databaseUrl ?? (await freshDatabase(options.sqlite));
   const env: Record<string, string | undefined> = {
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl,
@@ -65,6 +77,7 @@ export async function startApp(options: StartOptions = {}): Promise<TestApp> {
     THROTTLE_LIMIT: '100000',
     LOGIN_THROTTLE_LIMIT: '100000',
     REDIS_URL: redisUrl,
+    REDIS_KEY_PREFIX: redisKeyPrefixes.get(databaseUrl),
     ...options.env,
   };
   for (const [k, v] of Object.entries(env)) {

@@ -8,8 +8,9 @@ import { bearerToken, TokenService } from '../token.service';
 
 /**
  * Global guard: every route needs a valid bearer token unless marked @Public().
- * Beyond the signature it checks the account still exists and the token predates no
- * password change, so revocation is immediate.
+ * Beyond the signature it checks the account still exists, the token predates no
+ * password change and its session has not ended (logout, refresh-token reuse), so
+ * revocation is immediate.
  */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
@@ -30,7 +31,7 @@ export class JwtAuthGuard implements CanActivate {
     if (token === undefined) throw unauthorized('Missing bearer token');
     const claims = this.tokens.verify(token);
     if (!claims) throw unauthorized('Invalid or expired token');
-    const state = await this.accountState.get(claims.sub);
+    const state = await this.accountState.forSession(claims.sub, claims.sid);
     if (!state || state.tokenVersion !== claims.ver) throw unauthorized('Token has been revoked');
     request.user = {
       id: claims.sub,

@@ -13,9 +13,14 @@ export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
  * connection is down (no offline queue, no per-request retries) and after 100 ms when
  * Redis is slow; the connection itself is retried in the background, so service resumes
  * without a restart.
+ *
+ * `keyPrefix` (REDIS_KEY_PREFIX) is put by ioredis on every key argument of every command,
+ * the KEYS of scripts included, so no caller can write outside this deployment's namespace.
+ * It does not apply to patterns of KEYS/SCAN: this service uses neither.
  */
-export function createRedisClient(url: string): Redis {
+export function createRedisClient(url: string, keyPrefix: string): Redis {
   const client = new Redis(url, {
+    keyPrefix,
     enableOfflineQueue: false,
     // Commands issued in one tick leave in one write: a cached read makes several.
     enableAutoPipelining: true,
@@ -52,7 +57,7 @@ class RedisClientCloser implements OnApplicationShutdown {
       provide: REDIS_CLIENT,
       inject: [cacheConfig.KEY],
       useFactory: (config: ConfigType<typeof cacheConfig>): Redis | null =>
-        config.redisUrl ? createRedisClient(config.redisUrl) : null,
+        config.redisUrl ? createRedisClient(config.redisUrl, config.redisKeyPrefix) : null,
     },
     { provide: RedisCircuit, useFactory: () => new RedisCircuit() },
     RedisClientCloser,
