@@ -14,6 +14,7 @@ import { createValidationPipe } from './common/validation';
 import { appConfig, AppConfig } from './config/app.config';
 import { problemClientErrorHandler } from './common/filters/client-error';
 import { sendProblem } from './common/filters/send-problem';
+import { answerMethodNotAllowed } from './common/filters/method-not-allowed';
 import { buildOpenApiDocument } from './openapi';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -105,6 +106,8 @@ export function configureApp(app: NestFastifyApplication): void {
     if (request.headers.authorization) reply.header('Cache-Control', 'private, no-store');
     done();
   });
+  // After the hook above, so a 405 carries the same headers as every other answer.
+  answerMethodNotAllowed(fastify);
   // After the hook above: cache hits leave with the same headers as every other answer.
   // Before init registers the routes: Fastify's hooks then know each request's Nest route.
   tagNestRoutes(

@@ -1,5 +1,5 @@
 import { ADMIN, redisUrl, startApp, TestApp } from './helpers/test-app';
-import { expectProblem, Http } from './helpers/http';
+import { expectProblem, Http, HttpResponse } from './helpers/http';
 import { customerSession } from './helpers/seed';
 
 describe('Response cache (e2e)', () => {
@@ -214,6 +214,183 @@ describe('Response cache (e2e)', () => {
     expect(meB.headers.get('x-cache')).toBe('MISS');
     expect(meB.body.username).toBe('cache-bob');
     expect(meB.body.id).not.toBe(meA.body.id);
+  });
+
+  describe('keys from the query the handler sees', () => {
+    // Fastify keeps an invalid escape such as %FF as it is; U+FFFD (%EF%BF%BD) is another text.
+    it('gives %FF and %EF%BF%BD entries of their own', async () => {
+      const replacement = await http.get('/products?search=%EF%BF%BD', { token: customer });
+      expect(replacement.status).toBe(200);
+      expect(
+        (await http.get('/products?search=%EF%BF%BD', { token: customer })).headers.get('x-cache'),
+      ).toBe('HIT');
+      const invalid = await http.get('/products?search=%FF', { token: customer });
+      expect(invalid.status).toBe(200);
+      expect(invalid.headers.get('x-cache')).toBe('MISS');
+    });
+
+    it('answers a request that is 400 cold with 400 warm too', async () => {
+      // 40 × %FF is 120 characters for the handler (over `search`'s 100); 40 × U+FFFD is 40.
+      const tooLong = `/products?search=${'%FF'.repeat(40)}`;
+      const fine = `/products?search=${'%EF%BF%BD'.repeat(40)}`;
+      expectProblem(await http.get(tooLong, { token: customer }), 400);
+      expect((await http.get(fine, { token: customer })).status).toBe(200);
+      expect((await http.get(fine, { token: customer })).headers.get('x-cache')).toBe('HIT');
+      const warm = await http.get(tooLong, { token: customer });
+      expectProblem(warm, 400);
+      expect(warm.headers.get('x-cache')).not.toBe('HIT');
+    });
+
+    it('still shares one entry between spellings the handler reads alike', async () => {
+      await createProduct('Spelled kettle');
+      const plain = await http.get('/products?search=spelled+kettle&limit=3', { token: customer });
+      expect(plain.headers.get('x-cache')).toBe('MISS');
+      const encoded = await http.get('/products?limit=3&search=%73pelled%20kettle', {
+        token: customer,
+      });
+      expect(encoded.headers.get('x-cache')).toBe('HIT');
+      expect(encoded.text).toBe(plain.text);
+    });
+  });
+
+  describe('what an answer embeds is fresh after the write that changed it', () => {
+    /** Reads twice (the second a HIT), writes, then the read is a MISS with the new value. */
+    async function freshAfter(
+      read: () => Promise<HttpResponse>,
+      write: () => Promise<HttpResponse>,
+      check: (body: any) => void,
+    ): Promise<void> {
+      expect((await read()).status).toBe(200);
+      expect((await read()).headers.get('x-cache')).toBe('HIT');
+      const written = await write();
+      expect(written.status).toBeLessThan(300);
+      const after = await read();
+      expect(after.status).toBe(200);
+      expect(after.headers.get('x-cache')).toBe('MISS');
+      check(after.body);
+    }
+
+    it("shows a customer's new name and e-mail in its cached orders (item and list, both roles)", async () => {
+      const { id: productId } = await createProduct('Embedding tea');
+      const buyer = await customerSession(t.app, http, 'cache-renamed');
+      const order = await http.post(
+        '/orders',
+        { items: [{ productId, quantity: 1 }] },
+        { token: buyer.token },
+      );
+      expect(order.status).toBe(201);
+      const orderId = order.body.id as number;
+      let n = 0;
+      const rename = () => {
+        n++;
+        return http.patch(
+          `/customers/${buyer.customerId}`,
+          { name: `Renamed ${n}`, email: `renamed-${n}@example.com` },
+          { token: admin },
+        );
+      };
+      const named = (customer: { name: string; email: string }) =>
+        expect(customer).toEqual({
+          id: buyer.customerId,
+          name: `Renamed ${n}`,
+          email: `renamed-${n}@example.com`,
+        });
+      const own = (o: { id: number }) => o.id === orderId;
+      await freshAfter(
+        () => http.get(`/orders/${orderId}`, { token: buyer.token }),
+        rename,
+        (body) => named(body.customer),
+      );
+      await freshAfter(
+        () => http.get(`/orders/${orderId}`, { token: admin }),
+        rename,
+        (body) => named(body.customer),
+      );
+      await freshAfter(
+        () => http.get('/orders', { token: buyer.token }),
+        rename,
+        (body) => named(body.data.find(own).customer),
+      );
+      await freshAfter(
+        () => http.get(`/orders?customerId=${buyer.customerId}`, { token: admin }),
+        rename,
+        (body) => named(body.data.find(own).customer),
+      );
+    });
+
+    it("shows the customer's and the account's changes in a cached /auth/me", async () => {
+      const me = await customerSession(t.app, http, 'cache-me-edited');
+      await freshAfter(
+        () => http.get('/auth/me', { token: me.token }),
+        () => http.patch(`/customers/${me.customerId}`, { name: 'Me renamed' }, { token: admin }),
+        (body) => expect(body.customer.name).toBe('Me renamed'),
+      );
+      await freshAfter(
+        () => http.get('/auth/me', { token: me.token }),
+        () => http.patch(`/accounts/${me.accountId}`, { username: 'cache-me-2' }, { token: admin }),
+        (body) => expect(body.username).toBe('cache-me-2'),
+      );
+    });
+
+    it("shows a product's new name, price, stock and deletion in a cached cart", async () => {
+      const shopper = await customerSession(t.app, http, 'cache-cart-embed');
+      const other = await customerSession(t.app, http, 'cache-cart-rival');
+      const { id } = await createProduct('Cart embed', '3.00');
+      expect(
+        (await http.put(`/cart/items/${id}`, { quantity: 4 }, { token: shopper.token })).status,
+      ).toBe(200);
+      const cart = () => http.get('/cart', { token: shopper.token });
+      await freshAfter(
+        cart,
+        () =>
+          http.patch(`/products/${id}`, { name: 'Cart embed 2', price: '3.50' }, { token: admin }),
+        (body) =>
+          expect(body).toMatchObject({
+            items: [{ productId: id, name: 'Cart embed 2', unitPrice: '3.50', available: true }],
+            total: '14.00',
+          }),
+      );
+      let rivalOrder = 0;
+      await freshAfter(
+        cart,
+        async () => {
+          const res = await http.post(
+            '/orders',
+            { items: [{ productId: id, quantity: 2 }] },
+            { token: other.token },
+          );
+          rivalOrder = res.body.id;
+          return res;
+        },
+        (body) =>
+          expect(body.items).toEqual([
+            expect.objectContaining({ available: false, problem: 'insufficient_stock' }),
+          ]),
+      );
+      await freshAfter(
+        cart,
+        () => http.post(`/orders/${rivalOrder}/cancel`, undefined, { token: other.token }),
+        (body) => expect(body.items).toEqual([expect.objectContaining({ available: true })]),
+      );
+      await freshAfter(
+        cart,
+        () => http.delete(`/products/${id}`, { token: admin }),
+        (body) =>
+          expect(body.items).toEqual([
+            expect.objectContaining({ available: false, problem: 'gone' }),
+          ]),
+      );
+    });
+
+    it("shows a customer's new name in the account that embeds it", async () => {
+      // Account reads are not cached (NoCache), so they are fresh by construction: check it.
+      const holder = await customerSession(t.app, http, 'cache-account-embed');
+      await http.get(`/accounts/${holder.accountId}`, { token: admin });
+      await http.patch(`/customers/${holder.customerId}`, { name: 'Held anew' }, { token: admin });
+      const account = await http.get(`/accounts/${holder.accountId}`, { token: admin });
+      expect(account.headers.get('x-cache')).not.toBe('HIT');
+      expect(account.body.customer.name).toBe('Held anew');
+    });
   });
 
   it('never caches health', async () => {

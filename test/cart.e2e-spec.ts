@@ -148,6 +148,51 @@ describe('Cart (e2e)', () => {
     expectProblem(await http.get('/cart'), 401);
   });
 
+  describe('at most 50 lines, like an order', () => {
+    const products = async (count: number) => {
+      const ids: number[] = [];
+      for (let i = 0; i < count; i++) ids.push(await product('1.00', 100));
+      return ids;
+    };
+
+    it('refuses a 51st product with 422, keeps every line changeable, and checks out all 50', async () => {
+      const s = await shopper('capped');
+      const ids = await products(51);
+      for (const id of ids.slice(0, 50)) expect((await put(s.token, id, 1)).status).toBe(200);
+      const refused = await put(s.token, ids[50], 1);
+      expectProblem(refused, 422);
+      expect(refused.body.detail).toMatch(/at most 50 products/);
+      // A line already in the cart still changes, and removing one makes room.
+      const changed = await put(s.token, ids[0], 3);
+      expect(changed.status).toBe(200);
+      expect(changed.body.items).toHaveLength(50);
+      expect((await put(s.token, ids[1], 0)).status).toBe(200);
+      expect((await put(s.token, ids[50], 1)).status).toBe(200);
+      expectProblem(await put(s.token, ids[1], 1), 422);
+      const cart = await http.get('/cart', { token: s.token });
+      expect(cart.body.items).toHaveLength(50);
+      expect(cart.body.items.map((i: { productId: number }) => i.productId)).not.toContain(ids[1]);
+      const order = await http.post('/cart/checkout', undefined, { token: s.token });
+      expect(order.status).toBe(201);
+      expect(order.body.items).toHaveLength(50);
+    });
+
+    it('never holds 51 lines when the 50th and 51st products are put concurrently', async () => {
+      const ids = await products(49 + 2 * 4);
+      for (let round = 0; round < 4; round++) {
+        const s = await shopper(`cap-race-${round}`);
+        for (const id of ids.slice(0, 49)) expect((await put(s.token, id, 1)).status).toBe(200);
+        const last = ids.slice(49 + round * 2, 51 + round * 2);
+        const results = await Promise.all(last.map((id) => put(s.token, id, 1)));
+        expect(results.map((r) => r.status).sort()).toEqual([200, 422]);
+        const lines = await ds.query('SELECT COUNT(*) AS n FROM cart_items WHERE customerId = ?', [
+          s.customerId,
+        ]);
+        expect(Number(lines[0].n)).toBe(50);
+      }
+    });
+  });
+
   describe('checkout', () => {
     it('places an order from the cart, takes stock and empties the cart', async () => {
       const s = await shopper('buyer');

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Http, HttpResponse } from './helpers/http';
-import { requestsFor } from './helpers/fuzz';
+import { oddInputFields, oddInputRequests, requestsFor } from './helpers/fuzz';
 import { oracle } from './helpers/openapi';
 import { seedCustomerAccount } from './helpers/seed';
 import { ADMIN, startApp, TestApp } from './helpers/test-app';
@@ -131,6 +131,45 @@ describe('Fuzzing every operation in swagger.yaml', () => {
     expect(hugeHead.status).toBe(431);
     expect(hugeHead.body).toMatchObject({ status: 431, title: 'Request Header Fields Too Large' });
   });
+
+  it('finds path ids and date query fields in the document to send odd values to', () => {
+    const fields = operations.map((o) => oddInputFields(o));
+    expect(fields.filter((f) => f.ids.length > 0).length).toBeGreaterThan(5);
+    expect(fields.flatMap((f) => f.dates)).toEqual(expect.arrayContaining(['from', 'to']));
+  });
+
+  const withOddInputs = operations.filter((o) => oddInputRequests(o).length > 0);
+  it.each(withOddInputs.map((o) => [`${o.method.toUpperCase()} ${o.path}`, o] as const))(
+    '%s answers every odd path id and query date with 400 problem+json (403 for the wrong role), changing nothing',
+    async (_name, o) => {
+      const before = o.method === 'get' ? undefined : await snapshot();
+      for (const req of oddInputRequests(o)) {
+        const statuses: number[] = [];
+        for (const actor of ['admin', 'customer'] as const) {
+          const res = await http.request(o.method.toUpperCase(), req.path, {
+            token: tokens[actor],
+            body: o.method === 'get' ? undefined : req.body,
+          });
+          const what = `${actor}: ${o.method.toUpperCase()} ${req.path} -> ${res.status} ${res.text.slice(0, 200)}`;
+          // `what` names the request in a failure.
+          expect({ what, status: res.status, type: res.headers.get('content-type') }).toEqual({
+            what,
+            status: res.status === 403 ? 403 : 400,
+            type: expect.stringMatching(/^application\/problem\+json/),
+          });
+          if (res.status === 400) {
+            expect(res.body.errors).toEqual(
+              expect.arrayContaining([{ field: req.field, message: expect.any(String) }]),
+            );
+          }
+          statuses.push(res.status);
+        }
+        // One of the two roles may use the operation: it gets as far as the value.
+        expect({ req, statuses }).toEqual({ req, statuses: expect.arrayContaining([400]) });
+      }
+      if (before) expect(await snapshot()).toEqual(before);
+    },
+  );
 
   it.each(operations.map((o) => [`${o.method.toUpperCase()} ${o.path}`, o] as const))(
     '%s answers hostile input with a declared 4xx (or a declared 2xx), never a 5xx, changing nothing when it refuses',

@@ -36,10 +36,11 @@ export class CartController {
 
   @Put('items/:productId')
   @ApiOperation({
-    summary: 'Set the quantity of a product in the cart (0 removes it); returns the cart',
+    summary:
+      'Set the quantity of a product in the cart (0 removes it; at most 50 products, a 51st is 422); returns the cart',
     operationId: 'setCartItem',
   })
-  @ApiProblems(400, 404, 409)
+  @ApiProblems(400, 404, 409, 422)
   setItem(
     @CurrentUser() user: AuthUser,
     @Param('productId', IdPipe) productId: number,

@@ -4,6 +4,9 @@ import { AuthUser } from '../common/decorators/current-user.decorator';
 import { conflict, notFound, unprocessable } from '../common/errors/domain-error';
 import { isDuplicateError } from '../common/errors/problem';
 import { TransactionRunner } from '../database/transaction-runner';
+import { isMysql } from '../database/typeorm-options';
+import { Customer } from '../customers/entities/customer.entity';
+import { MAX_LINES } from '../orders/dto/create-order.dto';
 import { IdempotencyService, IdempotentResult } from '../idempotency/idempotency.service';
 import { runScriptIn } from '../database/statement-script';
 import { OrderPlacementService } from '../orders/order-placement.service';
@@ -25,10 +28,15 @@ export class CartService {
     return this.runner.read((em) => this.load(em, customerId));
   }
 
-  /** Sets a line's quantity (0 removes it). The product must exist in the catalog. */
+  /**
+   * Sets a line's quantity (0 removes it). The product must exist in the catalog. A cart
+   * has at most MAX_LINES lines, like an order (checkout would fail): a new product beyond
+   * that is 422, a line already in the cart can always change.
+   */
   async setItem(user: AuthUser, productId: number, quantity: number): Promise<CartResponseDto> {
     const customerId = ownCustomerId(user);
     return this.runner.run(async (em) => {
+      await lockCart(em, customerId);
       const product = await em.findOne(Product, { where: { id: productId } });
       if (!product) throw notFound('Product', productId);
       if (quantity === 0) {
@@ -36,6 +44,12 @@ export class CartService {
       } else {
         const res = await em.update(CartItem, { customerId, productId }, { quantity });
         if (res.affected === 0) {
+          const lines = await em.count(CartItem, { where: { customerId } });
+          if (lines >= MAX_LINES) {
+            throw unprocessable(
+              `A cart holds at most ${MAX_LINES} products; remove one before adding another`,
+            );
+          }
           try {
             await em.insert(CartItem, { customerId, productId, quantity });
           } catch (err) {
@@ -103,4 +117,21 @@ export class CartService {
         .map((item) => ({ item, product: byId.get(item.productId) as Product })),
     );
   }
+}
+
+/**
+ * Makes this customer's cart writes take turns, so the line count a PUT reads is still
+ * true when it inserts (two concurrent PUTs of a 50th and a 51st product must not both
+ * see 49). On MySQL, a lock on the customer's row, taken before any plain read: the
+ * snapshot (REPEATABLE READ takes it at the first plain read) then holds every cart write
+ * committed before the lock was granted. SQLite runs one transaction at a time anyway.
+ */
+async function lockCart(em: EntityManager, customerId: number): Promise<void> {
+  if (!isMysql(em.connection.options)) return;
+  await em
+    .createQueryBuilder(Customer, 'c')
+    .select('c.id')
+    .where('c.id = :customerId', { customerId })
+    .setLock('pessimistic_write')
+    .getRawOne();
 }

@@ -2,6 +2,7 @@ import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/commo
 import { getMetadataStorage } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import { FieldError, invalid } from './errors/domain-error';
+import { parseId } from './pipes/id.pipe';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((e) => {
@@ -72,6 +73,19 @@ class StrictValidationPipe extends ValidationPipe {
       }
     }
     return super.transform(value, metadata);
+  }
+
+  /**
+   * A numeric path parameter (`@Param('id') id: number`) is a canonical id or a 400. This
+   * pipe runs before a parameter's own pipe, and the base class would turn `0x10`, `1e3`,
+   * `1.0`, `01` or ` 1` into a number with `+value` first, so IdPipe only ever saw a
+   * number that looked fine; the rule holds here for every route, with or without IdPipe.
+   */
+  protected override transformPrimitive(value: unknown, metadata: ArgumentMetadata): unknown {
+    if (metadata.type === 'param' && metadata.metatype === Number && metadata.data) {
+      return parseId(value, metadata.data);
+    }
+    return super.transformPrimitive(value, metadata);
   }
 }
 

@@ -45,6 +45,8 @@ export class OrdersController {
   }
 
   @Get()
+  // An order answer embeds its customer's name and e-mail: a customer write makes it stale.
+  @CacheFamilies('orders', 'customers')
   @ApiOperation({
     summary: 'List orders, newest first (customers: their own; administrators: all, filtered)',
     operationId: 'listOrders',
@@ -55,6 +57,7 @@ export class OrdersController {
   }
 
   @Get(':id')
+  @CacheFamilies('orders', 'customers')
   @ApiOperation({ summary: 'Get an order (customers: only their own)', operationId: 'getOrder' })
   @ApiProblems(400, 404)
   get(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number): Promise<OrderResponseDto> {

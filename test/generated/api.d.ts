@@ -278,7 +278,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Set the quantity of a product in the cart (0 removes it); returns the cart */
+        /** Set the quantity of a product in the cart (0 removes it; at most 50 products, a 51st is 422); returns the cart */
         put: operations["setCartItem"];
         post?: never;
         /** Remove a product from the cart (404 when it is not in the cart) */
@@ -4504,12 +4504,12 @@ export interface operations {
                 /** @description Items per page, 1..100; a larger value is refused, not cut. */
                 limit?: number;
                 status?: "pending" | "paid" | "shipped" | "delivered" | "cancelled";
+                /** @description Orders placed at or after this instant (`YYYY-MM-DD` means 00:00 UTC, or an RFC 3339 date-time). */
+                from?: string;
+                /** @description Orders placed at or before this instant (`YYYY-MM-DD` means 00:00 UTC, or an RFC 3339 date-time). */
+                to?: string;
                 /** @description Only this customer's orders (administrators; a customer always sees only its own). */
                 customerId?: number;
-                /** @description Orders placed at or after this instant (ISO 8601; a date alone means 00:00 UTC). */
-                from?: string;
-                /** @description Orders placed at or before this instant (ISO 8601; a date alone means 00:00 UTC). */
-                to?: string;
             };
             header?: never;
             path?: never;
@@ -6030,6 +6030,28 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "Unsupported media type: send application/json",
+                     *       "instance": "/api/v1/cart/items/1"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unprocessable */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://httpstatuses.io/422",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "The request cannot be processed",
                      *       "instance": "/api/v1/cart/items/1"
                      *     }
                      */

@@ -276,3 +276,142 @@ export function requestsFor(o: DocOperation): fc.Arbitrary<FuzzRequest> {
   }
   return fc.oneof(...kinds);
 }
+
+// ---- odd path ids and query dates (the input rules in DESIGN.md) ---------------------------
+// Kept apart from the generators above: these are fixed lists, every one sent to every
+// operation that has a path id or a date query field, each expected to be a 400.
+
+/**
+ * Path segments, as sent on the wire (already percent-encoded), that are not canonical ids
+ * (`^[1-9][0-9]{0,9}$`, at most 2^31 - 1). Up to the router's 100-character parameter
+ * limit; a longer one never reaches a route (414, see fuzz.e2e-spec.ts).
+ */
+export const ODD_IDS: readonly string[] = [
+  '0',
+  '00',
+  '01',
+  '007',
+  '0x10',
+  '0X10',
+  '0b1',
+  '0o7',
+  '1e3',
+  '1E3',
+  '1.0',
+  '1.',
+  '.5',
+  '1_000',
+  '1,0',
+  '+1',
+  '-1',
+  '-0',
+  '%201', // " 1"
+  '1%20', // "1 "
+  '%091', // tab, then 1
+  '1%00',
+  '%2B1', // "+1"
+  '%D9%A1', // ARABIC-INDIC DIGIT ONE
+  '%EF%BC%91', // FULLWIDTH DIGIT ONE
+  'Infinity',
+  'NaN',
+  'null',
+  '2147483648',
+  '4294967297',
+  '9999999999',
+  '99999999999',
+  '9'.repeat(100),
+];
+
+/**
+ * Query dates that are not `YYYY-MM-DD` or an RFC 3339 date-time on the real calendar:
+ * ISO 8601's other forms, impossible days and times, missing offsets, junk.
+ */
+export const ODD_DATES: readonly string[] = [
+  '2024-W01-1',
+  '2024-W01',
+  '2024-366',
+  '2024-001',
+  '20240101',
+  '20240101T000000Z',
+  '2024-01',
+  '2024',
+  '+002024-01-01',
+  '2024-02-30',
+  '2023-02-29',
+  '2024-13-01',
+  '2024-00-01',
+  '2024-01-00',
+  '2024-04-31',
+  '2024-01-01T00:00',
+  '2024-01-01T00:00:00',
+  '2024-01-01 00:00:00Z',
+  '2024-01-01T24:00:00Z',
+  '2024-01-01T23:60:00Z',
+  '2024-12-31T23:59:60Z',
+  '2024-01-01T00:00:00+0100',
+  '2024-01-01T00:00:00+25:00',
+  '9999-12-31T23:59:59-01:00',
+  ' 2024-01-01',
+  '2024-01-01 ',
+  '2024-1-1',
+  '01/02/2024',
+  'yesterday',
+  'now',
+  '0',
+  '1704067200',
+  '',
+];
+
+/** Has the schema (or one of its alternatives) a date format? */
+function isDateSchema(schemaOrRef: unknown): boolean {
+  const schema = oracle().resolve(schemaOrRef ?? {});
+  if (schema.format === 'date' || schema.format === 'date-time') return true;
+  return [...(schema.oneOf ?? []), ...(schema.anyOf ?? []), ...(schema.allOf ?? [])].some(
+    (s: unknown) => isDateSchema(s),
+  );
+}
+
+/** The names of an operation's path parameters and of its date query fields. */
+export function oddInputFields(o: DocOperation): { ids: string[]; dates: string[] } {
+  const params: any[] = (o.op.parameters ?? []).map((p: unknown) => oracle().resolve(p));
+  return {
+    ids: params.filter((p) => p.in === 'path').map((p) => p.name as string),
+    dates: params.filter((p) => p.in === 'query' && isDateSchema(p.schema)).map((p) => p.name),
+  };
+}
+
+export interface OddInputRequest {
+  /** The field that carries the odd value (a path parameter or a query field). */
+  field: string;
+  value: string;
+  /** The path, `/api/v1` left out, with its query string. */
+  path: string;
+  /** A plausible JSON body for operations that take one: only the odd value is wrong. */
+  body?: unknown;
+}
+
+/**
+ * Every odd id in every path parameter (the other parameters a well-formed id) and every
+ * odd date in every date query field of one operation.
+ */
+export function oddInputRequests(o: DocOperation): OddInputRequest[] {
+  const { ids, dates } = oddInputFields(o);
+  const bodySchema = o.op.requestBody?.content?.['application/json']?.schema;
+  const body = bodySchema ? sample(bodySchema) : undefined;
+  const fill = (odd: Record<string, string>) =>
+    ids.reduce(
+      (p, name) => p.replace(`{${name}}`, odd[name] ?? MISSING_ID),
+      o.path.replace(/^\/api\/v1/, ''),
+    );
+  const out: OddInputRequest[] = [];
+  for (const field of ids) {
+    for (const value of ODD_IDS) out.push({ field, value, path: fill({ [field]: value }), body });
+  }
+  for (const field of dates) {
+    for (const value of ODD_DATES) {
+      const query = new URLSearchParams({ [field]: value }).toString();
+      out.push({ field, value, path: `${fill({})}?${query}`, body });
+    }
+  }
+  return out;
+}

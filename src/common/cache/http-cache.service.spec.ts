@@ -1,24 +1,48 @@
 import { ConfigType } from '@nestjs/config';
 import type { Cache } from 'cache-manager';
 import { FastifyRequest } from 'fastify';
+import { parse } from 'fast-querystring';
 import { cacheConfig } from '../../config/cache.config';
 import { CacheVersionService } from './cache-version.service';
 import { HttpCacheService, normalisedQuery } from './http-cache.service';
 
 describe('normalisedQuery', () => {
+  // Fastify's own query parser: the keys are built from what the handler receives.
+  const parsed = (qs: string): unknown => parse(qs);
+
   it('sorts parameters by name, keeping the order of repeated ones', () => {
-    expect(normalisedQuery('/p?b=2&a=1')).toBe(normalisedQuery('/p?a=1&b=2'));
-    expect(normalisedQuery('/p?a=2&b=0&a=1')).toBe('a=2&a=1&b=0');
+    expect(normalisedQuery(parsed('b=2&a=1'))).toBe(normalisedQuery(parsed('a=1&b=2')));
+    expect(normalisedQuery(parsed('a=2&b=0&a=1'))).toBe('[["a",["2","1"]],["b","0"]]');
+    expect(normalisedQuery(parsed('a=2&a=1'))).not.toBe(normalisedQuery(parsed('a=1&a=2')));
   });
 
   it('is empty without a query and keeps encoded values apart', () => {
-    expect(normalisedQuery('/p')).toBe('');
-    expect(normalisedQuery('/p?search=a%26b')).not.toBe(normalisedQuery('/p?search=a&b'));
+    expect(normalisedQuery(parsed(''))).toBe('');
+    expect(normalisedQuery(undefined)).toBe('');
+    expect(normalisedQuery(parsed('search=a%26b'))).not.toBe(normalisedQuery(parsed('search=a&b')));
+  });
+
+  it('keeps apart what the handler tells apart, bad percent-encoding included', () => {
+    // The parser leaves an invalid sequence as it is; U+FFFD is another value.
+    expect(parsed('search=%FF')).toEqual({ search: '%FF' });
+    expect(normalisedQuery(parsed('search=%FF'))).not.toBe(
+      normalisedQuery(parsed('search=%EF%BF%BD')),
+    );
+    expect(normalisedQuery(parsed('search=%ED%A0%80'))).not.toBe(
+      normalisedQuery(parsed('search=%EF%BF%BD%EF%BF%BD%EF%BF%BD')),
+    );
+    expect(normalisedQuery({ search: '\uD800' })).not.toBe(normalisedQuery({ search: '\uFFFD' }));
+    // ...and together what it receives alike.
+    expect(normalisedQuery(parsed('search=a+b'))).toBe(normalisedQuery(parsed('search=a%20b')));
+    expect(normalisedQuery(parsed('search=%41'))).toBe(normalisedQuery(parsed('search=A')));
   });
 });
 
 describe('HttpCacheService', () => {
-  const request = (url: string) => ({ url }) as FastifyRequest;
+  const request = (url: string) => {
+    const q = url.indexOf('?');
+    return { url, query: parse(q < 0 ? '' : url.slice(q + 1)) } as unknown as FastifyRequest;
+  };
   function build(redisUrl: string | undefined) {
     const store = new Map<string, unknown>();
     const cache = {
@@ -48,7 +72,7 @@ describe('HttpCacheService', () => {
   it('keeps short keys readable and hashes long ones', async () => {
     const { svc } = build(undefined);
     const short = await svc.keyFor(request('/p/1?x=1'), 'shared', ['products'], 1);
-    expect(short).toBe('http:GET\n/p/1\nx=1\n*\nproducts@v1');
+    expect(short).toBe('http:GET\n/p/1\n[["x","1"]]\n*\nproducts@v1');
     const q = `q=${'a'.repeat(300)}`;
     const long = await svc.keyFor(request(`/p?${q}`), 'shared', ['products'], 1);
     expect(long).toMatch(/^http:[A-Za-z0-9_-]{43}$/);

@@ -20,23 +20,28 @@ interface CachedResponse {
 }
 
 /**
- * Parameters sorted by name, so `?b=1&a=2` and `?a=2&b=1` share one entry. The sort is
- * stable: repeated parameters keep their order, which a handler may give meaning to.
+ * The query exactly as the handler sees it: Fastify's parse of it (`request.query`), not
+ * the raw text, since two parsers disagree on bad percent-encoding (`%FF` stays `%FF` for
+ * Fastify, URLSearchParams makes it U+FFFD like `%EF%BF%BD`), and a key that merges two
+ * queries the handler tells apart serves one's answer to the other. Parameters sorted by
+ * name, so `?b=1&a=2` and `?a=2&b=1` share one entry; a repeated parameter is one array,
+ * in its order, which a handler may give meaning to. JSON: every string is kept apart.
  */
-export function normalisedQuery(url: string): string {
-  const q = url.indexOf('?');
-  if (q < 0) return '';
-  const params = [...new URLSearchParams(url.slice(q + 1)).entries()];
-  params.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return new URLSearchParams(params).toString();
+export function normalisedQuery(query: unknown): string {
+  if (query === null || typeof query !== 'object') return '';
+  const params = Object.entries(query);
+  if (params.length === 0) return '';
+  // Names of one object are distinct: the order is total.
+  params.sort(([a], [b]) => (a < b ? -1 : 1));
+  return JSON.stringify(params);
 }
 
 /**
  * Keys and entries of the GET response cache, shared by HttpCacheGuard (which fills it)
  * and the fast path (which answers hits before Nest's pipeline): both compute one key.
  *
- * Key = method, path, sorted query, the caller's account unless the route is shared, and
- * the current versions of the route's families (SHA-256 of them when that is long) (a write bumps them: see CacheVersionService).
+ * Key = method, path, the parsed query (normalisedQuery), the caller's account unless the
+ * route is shared, and the current versions of the route's families (SHA-256 of them when that is long) (a write bumps them: see CacheVersionService).
  */
 @Injectable()
 export class HttpCacheService {
@@ -80,7 +85,7 @@ export class HttpCacheService {
     const raw = [
       'GET',
       q < 0 ? url : url.slice(0, q),
-      normalisedQuery(url),
+      normalisedQuery(request.query),
       policy === 'shared' ? '*' : `acct:${userId}`,
       families.map((f, i) => `${f}@${versions[i]}`).join(','),
     ].join('\n');

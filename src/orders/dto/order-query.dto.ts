@@ -1,7 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
+import { IsQueryDate } from '../../common/validators/query-date.decorator';
 import { ORDER_STATUSES, OrderStatus } from '../entities/order.entity';
 
 export class OrderQueryDto extends PageQueryDto {
@@ -18,13 +19,11 @@ export class OrderQueryDto extends PageQueryDto {
   @Max(2_147_483_647)
   customerId?: number;
 
-  /** Orders placed at or after this instant (ISO 8601; a date alone means 00:00 UTC). */
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  /** Orders placed at or after this instant (`YYYY-MM-DD` means 00:00 UTC, or an RFC 3339 date-time). */
+  @IsQueryDate()
   from?: string;
 
-  /** Orders placed at or before this instant (ISO 8601; a date alone means 00:00 UTC). */
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  /** Orders placed at or before this instant (`YYYY-MM-DD` means 00:00 UTC, or an RFC 3339 date-time). */
+  @IsQueryDate()
   to?: string;
 }
