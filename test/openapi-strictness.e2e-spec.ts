@@ -10,18 +10,21 @@ import { DiscoveryService } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { plainToInstance } from 'class-transformer';
-import { getMetadataStorage } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { dtoRoutes, DtoRoute } from '../src/common/openapi/validation-rules';
-import { createValidationPipe } from '../src/common/validation';
 import { oracle, toJsonSchema } from './helpers/openapi';
-import { fieldProbes } from './helpers/schema-probes';
+import {
+  at,
+  fieldProbes,
+  sample,
+  serverAccepts,
+  serverRules,
+  transformedElement,
+} from './helpers/schema-probes';
 import { startApp, TestApp } from './helpers/test-app';
 
 const doc = oracle().doc;
 const resolve = (s: any): any => oracle().resolve(s);
-const pipe = createValidationPipe();
 // multipleOf 0.01 in floats needs a tolerance (19.99 / 0.01 is 1998.9999999999998).
 const ajv = new Ajv({ strict: false, allErrors: false, multipleOfPrecision: 9 });
 const coercing = new Ajv({ strict: false, coerceTypes: true });
@@ -72,46 +75,8 @@ const INEXPRESSIBLE: {
   },
 ];
 
-function serverRules(cls: Type<unknown>, property: string) {
-  const metas = getMetadataStorage()
-    .getTargetValidationMetadatas(cls, '', false, false)
-    .filter((m) => m.propertyName === property);
-  const constraints = metas.flatMap((m) => (m.constraints as unknown[] | undefined) ?? []);
-  return {
-    names: metas.map((m) => m.name ?? m.type),
-    limits: constraints.filter((c): c is number => typeof c === 'number'),
-    patterns: constraints.filter((c): c is RegExp => c instanceof RegExp).map((r) => r.source),
-  };
-}
-
 /** A field no DTO declares: the server refuses it, so must the document. */
 const UNKNOWN = 'unknownField';
-
-/** A valid value from the document's examples. */
-function sample(schemaOrRef: any): unknown {
-  const s = resolve(schemaOrRef);
-  if (s.example !== undefined) return s.example;
-  if (s.type === 'array') return [sample(s.items)];
-  const props = Object.entries<any>(s.properties ?? {});
-  return Object.fromEntries(props.map(([k, p]) => [k, sample(p)]));
-}
-
-async function serverAccepts(cls: Type<unknown>, type: 'body' | 'query', value: unknown) {
-  try {
-    await pipe.transform(structuredClone(value), { type, metatype: cls });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function at(body: any, path: string[], value: unknown): any {
-  const copy = structuredClone(body);
-  let node = copy;
-  for (const key of path.slice(0, -1)) node = node[key];
-  node[path[path.length - 1]] = value;
-  return copy;
-}
 
 describe('swagger.yaml is exactly as strict as the server', () => {
   let t: TestApp;
@@ -334,14 +299,3 @@ describe('swagger.yaml is exactly as strict as the server', () => {
     },
   );
 });
-
-/** The class the server validates a nested array element as (class-transformer's @Type). */
-function transformedElement(
-  cls: Type<unknown>,
-  property: string,
-  element: unknown,
-): Type<unknown> | undefined {
-  const out = plainToInstance(cls, { [property]: [element] }) as Record<string, unknown[]>;
-  const ctor = (out[property]?.[0] as object | undefined)?.constructor;
-  return ctor && ctor !== Object ? (ctor as Type<unknown>) : undefined;
-}

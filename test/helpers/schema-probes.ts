@@ -1,9 +1,16 @@
 /**
- * Values on and around every limit a field has, in the document or on the server, for
- * test/openapi-strictness.e2e-spec.ts: a schema that is looser or stricter than the server
- * disagrees with it on at least one of them.
+ * Values on and around every limit a field has, in the document or on the server, and the
+ * server's verdict on them, for test/openapi-strictness.e2e-spec.ts: a schema that is looser or
+ * stricter than the server disagrees with it on at least one of them.
  */
+import { Type } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { getMetadataStorage } from 'class-validator';
 import fc from 'fast-check';
+import { createValidationPipe } from '../../src/common/validation';
+import { oracle } from './openapi';
+
+const pipe = createValidationPipe();
 
 const GENERIC: unknown[] = [
   null,
@@ -131,4 +138,58 @@ export function fieldProbes(
     seen.add(key);
     return true;
   });
+}
+
+// ---- the server's side ------------------------------------------------------------------
+
+/** A field's class-validator rules: their names, numbers (limits) and patterns. */
+export function serverRules(cls: Type<unknown>, property: string) {
+  const metas = getMetadataStorage()
+    .getTargetValidationMetadatas(cls, '', false, false)
+    .filter((m) => m.propertyName === property);
+  const constraints = metas.flatMap((m) => (m.constraints as unknown[] | undefined) ?? []);
+  return {
+    names: metas.map((m) => m.name ?? m.type),
+    limits: constraints.filter((c): c is number => typeof c === 'number'),
+    patterns: constraints.filter((c): c is RegExp => c instanceof RegExp).map((r) => r.source),
+  };
+}
+
+/** A valid value from the document's examples. */
+export function sample(schemaOrRef: any): unknown {
+  const s = oracle().resolve(schemaOrRef);
+  if (s.example !== undefined) return s.example;
+  if (s.type === 'array') return [sample(s.items)];
+  const props = Object.entries<any>(s.properties ?? {});
+  return Object.fromEntries(props.map(([k, p]) => [k, sample(p)]));
+}
+
+/** The app's own validation pipe: does it take this body or query? */
+export async function serverAccepts(cls: Type<unknown>, type: 'body' | 'query', value: unknown) {
+  try {
+    await pipe.transform(structuredClone(value), { type, metatype: cls });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A copy of body with the value at path. */
+export function at(body: any, path: string[], value: unknown): any {
+  const copy = structuredClone(body);
+  let node = copy;
+  for (const key of path.slice(0, -1)) node = node[key];
+  node[path[path.length - 1]] = value;
+  return copy;
+}
+
+/** The class the server validates a nested array element as (class-transformer's @Type). */
+export function transformedElement(
+  cls: Type<unknown>,
+  property: string,
+  element: unknown,
+): Type<unknown> | undefined {
+  const out = plainToInstance(cls, { [property]: [element] }) as Record<string, unknown[]>;
+  const ctor = (out[property]?.[0] as object | undefined)?.constructor;
+  return ctor && ctor !== Object ? (ctor as Type<unknown>) : undefined;
 }
