@@ -1,4 +1,5 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, Type } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import {
   DocumentBuilder,
   HeaderObject,
@@ -13,6 +14,7 @@ import {
 import { STATUS_CODES } from 'node:http';
 import { problemResponse, PUBLIC_EXTENSION } from './common/openapi/api-problems.decorator';
 import { ProblemDto } from './common/openapi/api-problems.decorator';
+import { dtoRoutes, publishValidationRules } from './common/openapi/validation-rules';
 
 /** Operations with these tags are not rate limited (and so carry no rate-limit headers). */
 const RATE_LIMIT_EXEMPT_TAGS = new Set(['health']);
@@ -97,6 +99,11 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     extraModels: [ProblemDto],
     operationIdFactory: (_controllerKey, methodKey) => methodKey,
   });
+  const controllers = app
+    .get(DiscoveryService)
+    .getControllers()
+    .map((wrapper) => wrapper.metatype as Type<unknown>);
+  publishValidationRules(document, dtoRoutes(controllers));
   return completeDocument(document);
 }
 

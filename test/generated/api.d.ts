@@ -424,9 +424,9 @@ export interface components {
              * @description Default `customer`.
              * @default customer
              * @example customer
-             * @enum {string}
+             * @enum {string|null}
              */
-            role: "admin" | "customer";
+            role: "admin" | "customer" | null;
             /**
              * @description Sign-in name, 3..64 letters, digits, `.`, `_` or `-`; unique regardless of case, stored lower-case.
              * @example ada
@@ -544,7 +544,7 @@ export interface components {
              */
             name: string;
             /**
-             * @description Amount with at most two decimals, >= 0, as a JSON number or numeric string
+             * @description Amount with at most two decimals, 0..99999999.99, as a JSON number or numeric string
              * @example 19.99
              */
             price: string | number;
@@ -552,7 +552,7 @@ export interface components {
              * @description Free text, up to 5000 characters.
              * @example Dark roast
              */
-            description?: string;
+            description?: string | null;
             /**
              * @description Stock-keeping unit, unique when given: letters, digits, `.`, `_`, `-`; `null` clears it.
              * @example BEAN-1KG
@@ -572,7 +572,7 @@ export interface components {
              */
             name?: string;
             /**
-             * @description Amount with at most two decimals, >= 0, as a JSON number or numeric string
+             * @description Amount with at most two decimals, 0..99999999.99, as a JSON number or numeric string
              * @example 19.99
              */
             price?: string | number;
@@ -580,7 +580,7 @@ export interface components {
              * @description Free text, up to 5000 characters.
              * @example Dark roast
              */
-            description?: string;
+            description?: string | null;
             /**
              * @description Stock-keeping unit, unique when given: letters, digits, `.`, `_`, `-`; `null` clears it.
              * @example BEAN-1KG
@@ -3516,9 +3516,9 @@ export interface operations {
                 page?: number;
                 /** @description Items per page, 1..100; a larger value is refused, not cut. */
                 limit?: number;
-                /** @description Amount with at most two decimals, >= 0 */
+                /** @description Amount with at most two decimals, 0..99999999.99 */
                 minPrice?: string;
-                /** @description Amount with at most two decimals, >= 0 */
+                /** @description Amount with at most two decimals, 0..99999999.99 */
                 maxPrice?: string;
                 /** @description Matches name, description or SKU (case-insensitive, literal). */
                 search?: string;

@@ -37,7 +37,7 @@ export function oracle(): OpenApiOracle {
 }
 
 /** OpenAPI 3.0 `nullable: true` in JSON Schema terms, which Ajv understands. */
-function toJsonSchema(node: unknown): unknown {
+export function toJsonSchema(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(toJsonSchema);
   if (!node || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};

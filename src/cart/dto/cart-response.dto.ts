@@ -7,11 +7,11 @@ export const CART_PROBLEMS = ['gone', 'insufficient_stock'] as const;
 export type CartProblem = (typeof CART_PROBLEMS)[number];
 
 export class CartItemResponseDto {
-  @ApiProperty({ example: 7 }) productId: number;
+  @ApiProperty({ type: 'integer', example: 7 }) productId: number;
   @ApiProperty({ example: 'Espresso beans 1 kg' }) name: string;
   /** The product's current price. */
   @ApiProperty({ example: '19.99', pattern: '^\\d+\\.\\d{2}$' }) unitPrice: string;
-  @ApiProperty({ example: 2 }) quantity: number;
+  @ApiProperty({ type: 'integer', example: 2 }) quantity: number;
   @ApiProperty({ example: '39.98', pattern: '^\\d+\\.\\d{2}$' }) lineTotal: string;
   /** false when checkout would fail on this line right now. */
   @ApiProperty({ example: true }) available: boolean;

@@ -1,4 +1,5 @@
-import { formatCents, parseMoney } from './money';
+import fc from 'fast-check';
+import { formatCents, MAX_AMOUNT, MONEY_PATTERN, parseMoney } from './money';
 
 describe('money', () => {
   it.each([
@@ -40,5 +41,48 @@ describe('money', () => {
     const cents = (parseMoney('0.10') as number) * 3;
     expect(formatCents(cents)).toBe('0.30');
     expect(0.1 * 3).not.toBe(0.3);
+  });
+
+  describe('MONEY_PATTERN (published in the OpenAPI document)', () => {
+    const published = new RegExp(MONEY_PATTERN, 'u');
+    const agrees = (text: string) => published.test(text) === (parseMoney(text) !== null);
+
+    it.each([
+      '0',
+      '99999999.99',
+      '0099999999.99',
+      '100000000',
+      '000000001',
+      '0000000001',
+      '00000000001',
+      '1.',
+      '.5',
+      ' 3.00 ',
+      '\u00a03\ufeff',
+      '\n1\t',
+      '1 .00',
+      '-0',
+      '+1',
+      '1e3',
+      '١',
+    ])('agrees with parseMoney on %j', (text) => {
+      expect(agrees(text)).toBe(true);
+    });
+
+    it('agrees with parseMoney on generated amounts', () => {
+      const part = fc.string({
+        unit: fc.constantFrom('0', '1', '9', '.', ' ', '-', 'e', '\u00a0'),
+        maxLength: 14,
+      });
+      fc.assert(
+        fc.property(part, (text) => agrees(text)),
+        { numRuns: 5000 },
+      );
+    });
+
+    it('publishes the largest amount the server takes', () => {
+      expect(parseMoney(MAX_AMOUNT)).toBe(9_999_999_999);
+      expect(parseMoney(MAX_AMOUNT + 0.01)).toBeNull();
+    });
   });
 });

@@ -6,6 +6,15 @@
 export const MAX_CENTS = 9_999_999_999; // 99,999,999.99: the DECIMAL(12,2) range
 const MONEY_RE = /^(\d{1,10})(?:\.(\d{1,2}))?$/;
 
+/**
+ * What parseMoney accepts as text, as one JSON Schema pattern for the OpenAPI document:
+ * white space around it is trimmed (`\s` is exactly what String#trim removes), at most ten
+ * integer digits of which at most eight significant (MAX_CENTS), at most two decimals.
+ */
+export const MONEY_PATTERN = '^\\s*0{0,2}\\d{1,8}(\\.\\d{1,2})?\\s*$';
+/** The largest amount, in currency units, for the document's `maximum`. */
+export const MAX_AMOUNT = MAX_CENTS / 100;
+
 export function isMoneyInput(value: unknown): boolean {
   return parseMoney(value) !== null;
 }

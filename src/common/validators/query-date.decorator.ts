@@ -3,9 +3,20 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsOptional, ValidateBy, ValidationOptions } from 'class-validator';
 
 const FULL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-/** RFC 3339 `date-time`: the offset is required; `T`/`Z` in either case (RFC 3339 5.6). */
+/**
+ * RFC 3339 `date-time`: the offset is required; `T` and `Z` upper-case (RFC 3339 5.6 lets a
+ * specification require it, and the published pattern can then say exactly this).
+ */
 const DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+/** The same rule as a JSON Schema pattern, for the document: a real calendar day, then optionally a time. */
+const DAY =
+  '(?:\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8]))' +
+  '|(?:\\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)';
+const TIME =
+  'T(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|[+-](?:[01]\\d|2[0-3]):[0-5]\\d)';
+export const QUERY_DATE_PATTERN = `^${DAY}(?:${TIME})?$`;
 
 function daysIn(year: number, month: number): number {
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
@@ -38,13 +49,15 @@ export function isQueryDate(value: unknown): value is string {
 
 /**
  * An optional query field that is a date (see isQueryDate), 400 otherwise; published as
- * `format: date` or `format: date-time`. Use it on every date query field.
+ * `format: date` or `format: date-time`, with the exact rule as its pattern. Use it on every date query field.
  */
 export function IsQueryDate(options?: ValidationOptions) {
   return applyDecorators(
     ApiProperty({
       required: false,
       type: 'string',
+      pattern: QUERY_DATE_PATTERN,
+      example: '2026-01-31',
       oneOf: [
         { type: 'string', format: 'date' },
         { type: 'string', format: 'date-time' },

@@ -12,18 +12,18 @@ export type OrderItemSnapshot = Pick<
 >;
 
 export class OrderCustomerDto {
-  @ApiProperty({ example: 1 }) id: number;
+  @ApiProperty({ type: 'integer', example: 1 }) id: number;
   @ApiProperty({ example: 'Ada Lovelace' }) name: string;
   @ApiProperty({ example: 'ada@example.com' }) email: string;
 }
 
 export class OrderItemResponseDto {
-  @ApiProperty({ example: 7 }) productId: number;
+  @ApiProperty({ type: 'integer', example: 7 }) productId: number;
   /** The product's name when the order was placed. */
   @ApiProperty({ example: 'Espresso beans 1 kg' }) name: string;
   /** The product's price when the order was placed. */
   @ApiProperty({ example: '19.99', pattern: '^\\d+\\.\\d{2}$' }) unitPrice: string;
-  @ApiProperty({ example: 2 }) quantity: number;
+  @ApiProperty({ type: 'integer', example: 2 }) quantity: number;
   @ApiProperty({ example: '39.98', pattern: '^\\d+\\.\\d{2}$' }) lineTotal: string;
 
   static from(i: OrderItemSnapshot): OrderItemResponseDto {
@@ -38,7 +38,7 @@ export class OrderItemResponseDto {
 }
 
 export class OrderResponseDto {
-  @ApiProperty({ example: 1 }) id: number;
+  @ApiProperty({ type: 'integer', example: 1 }) id: number;
   @ApiProperty() orderDate: Date;
   @ApiProperty({ enum: ORDER_STATUSES, example: 'pending' }) status: OrderStatus;
   @ApiProperty({ type: OrderCustomerDto }) customer: OrderCustomerDto;

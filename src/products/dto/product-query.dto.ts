@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { IsMoney } from '../../common/money/is-money.decorator';
+import { MAX_AMOUNT, MONEY_PATTERN } from '../../common/money/money';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
 
 export const PRODUCT_SORTS = [
@@ -20,9 +21,9 @@ export type ProductSort = (typeof PRODUCT_SORTS)[number];
 const MONEY_QUERY = {
   required: false,
   type: 'string',
-  pattern: '^\\d{1,10}(\\.\\d{1,2})?$',
+  pattern: MONEY_PATTERN,
   oneOf: undefined,
-  description: 'Amount with at most two decimals, >= 0',
+  description: `Amount with at most two decimals, 0..${MAX_AMOUNT}`,
 } as const;
 
 export class ProductQueryDto extends PageQueryDto {
