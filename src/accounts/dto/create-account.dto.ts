@@ -1,12 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import {
   IsDefined,
   IsIn,
   IsInt,
   IsOptional,
   IsString,
-  Matches,
   Max,
   Min,
   MinLength,
@@ -14,17 +12,15 @@ import {
 } from 'class-validator';
 import { Role, ROLES } from '../../common/decorators/roles.decorator';
 import { MaxBytes } from '../../common/validators/max-bytes.decorator';
+import { IsUsername } from '../username';
 
 export class CreateAccountDto {
   /**
-   * Sign-in name, 3..64 letters, digits, `.`, `_` or `-`; unique regardless of case, stored lower-case.
+   * Sign-in name, 3..64 ASCII letters, digits, `.`, `_` or `-` (nothing around it); unique regardless of case, stored lower-case.
    * @example "ada"
    */
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
-  @Matches(/^[a-zA-Z0-9._-]{3,64}$/, {
-    message: 'username must be 3..64 letters, digits, ".", "_" or "-"',
-  })
+  @IsUsername()
   username: string;
 
   /**

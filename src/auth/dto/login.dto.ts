@@ -1,11 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Length, MaxLength } from 'class-validator';
+import { IsString, MaxLength } from 'class-validator';
+import { IsUsername } from '../../accounts/username';
 import { MaxBytes } from '../../common/validators/max-bytes.decorator';
 
 export class LoginDto {
+  /**
+   * 3..64 ASCII letters, digits, `.`, `_` or `-`, in any case; anything else is 400 (no account has it).
+   */
   @ApiProperty({ example: 'ada' })
   @IsString()
-  @Length(1, 64)
+  @IsUsername()
   username: string;
 
   /** At most 72 bytes: bcrypt would silently ignore the rest. */
