@@ -72,6 +72,9 @@ async function setCollation(
   if (column.collation === collation) return;
   const changed = column.clone();
   changed.collation = collation;
+  // None of these columns has a default. With type 'mysql' TypeORM reads MariaDB's
+  // COLUMN_DEFAULT "NULL" (no default) as the string 'NULL' and would write it back.
+  changed.default = undefined;
   // The collation implies it; named so a database whose default is another charset works too.
   changed.charset = collation === undefined ? undefined : 'utf8mb4';
   await qr.changeColumn(table, column, changed);
