@@ -23,7 +23,7 @@ describe('Exact-text migration on an existing database (e2e)', () => {
     const ds = new DataSource(buildTypeOrmOptions({ url, migrationsRun: false }));
     await ds.initialize();
     const executed = async () =>
-      ((await ds.query('SELECT name FROM migrations')) as { name: string }[]).map((m) => m.name);
+      (await ds.query<{ name: string }[]>('SELECT name FROM migrations')).map((m) => m.name);
     while ((await executed()).includes(MIGRATION)) await ds.undoLastMigration();
     // Written whole-second by the old update path: updatedAt before createdAt.
     await ds.query(
@@ -83,11 +83,11 @@ describe('Exact-text migration on an existing database (e2e)', () => {
     ]);
     if (!onMysql) return; // SQLite has no collations to compare: it compares bytes.
     for (const [table, column, collation] of exact) {
-      const [info] = (await ds.query(
+      const [info] = await ds.query<{ c: string; d: string | null }[]>(
         'SELECT COLLATION_NAME AS c, COLUMN_DEFAULT AS d FROM information_schema.COLUMNS ' +
           'WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = ?',
         [table, column],
-      )) as { c: string; d: string | null }[];
+      );
       expect(info.c).toBe(collation);
       // MariaDB reports "no default" of a nullable column as the text NULL.
       expect([null, 'NULL']).toContain(info.d);

@@ -33,10 +33,10 @@ describe('Timestamps (e2e)', () => {
   };
   /** A row as the database holds it (for resources whose answers carry no timestamps). */
   const row = async (table: string, where: string, params: unknown[]): Promise<Stamped> => {
-    const [found] = (await ds.query(
+    const [found] = await ds.query<{ createdAt: string | Date; updatedAt: string | Date }[]>(
       `SELECT createdAt, updatedAt FROM ${table} WHERE ${where}`,
       params,
-    )) as { createdAt: string | Date; updatedAt: string | Date }[];
+    );
     // SQLite keeps UTC text without a zone.
     const utc = (v: string | Date) => (v instanceof Date ? v : new Date(`${v.replace(' ', 'T')}Z`));
     return { createdAt: utc(found.createdAt), updatedAt: utc(found.updatedAt) };
