@@ -1,7 +1,5 @@
-import { Matches } from 'class-validator';
-
 /**
- * A username as a client may type it: 3..64 ASCII letters, digits, `.`, `_` or `-`, nothing
+ * A username as a client may type it (sign-in, account create and update): 3..64 ASCII letters, digits, `.`, `_` or `-`, nothing
  * around it. Case is ignored (stored lower-case). Tested on the text as sent, before any
  * lower-casing: `'\u212A'.toLowerCase()` (the Kelvin sign) is an ASCII `k`.
  */
@@ -15,6 +13,3 @@ export const USERNAME_MESSAGE = 'username must be 3..64 letters, digits, ".", "_
 export function canonicalUsername(value: unknown): string | null {
   return typeof value === 'string' && USERNAME_INPUT.test(value) ? value.toLowerCase() : null;
 }
-
-/** Validates a DTO's username with the one rule (sign-in, account create and update). */
-export const IsUsername = () => Matches(USERNAME_INPUT, { message: USERNAME_MESSAGE });

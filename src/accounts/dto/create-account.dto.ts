@@ -1,10 +1,11 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsDefined,
   IsIn,
   IsInt,
   IsOptional,
   IsString,
+  Matches,
   Max,
   Min,
   MinLength,
@@ -12,15 +13,16 @@ import {
 } from 'class-validator';
 import { Role, ROLES } from '../../common/decorators/roles.decorator';
 import { MaxBytes } from '../../common/validators/max-bytes.decorator';
-import { IsUsername } from '../username';
+import { USERNAME_INPUT, USERNAME_MESSAGE } from '../username';
 
 export class CreateAccountDto {
   /**
    * Sign-in name, 3..64 ASCII letters, digits, `.`, `_` or `-` (nothing around it); unique regardless of case, stored lower-case.
    * @example "ada"
    */
+  @ApiProperty({ pattern: USERNAME_INPUT.source })
   @IsString()
-  @IsUsername()
+  @Matches(USERNAME_INPUT, { message: USERNAME_MESSAGE })
   username: string;
 
   /**
