@@ -32,6 +32,7 @@ export class ExactText1796157441996 implements MigrationInterface {
 
   public async up(qr: QueryRunner): Promise<void> {
     const q = (name: string) => qr.connection.driver.escape(name);
+    // Data, not schema (no Table API for it): one portable statement per table.
     for (const table of STAMPED) {
       await qr.query(
         `UPDATE ${q(table)} SET ${q('updatedAt')} = ${q('createdAt')} ` +
