@@ -87,9 +87,10 @@ describe('AuthService', () => {
   });
 
   describe('refresh', () => {
-    const token = 'sid-1.secret';
+    const sid = '3f1c9a7e-7c1d-4a55-9a55-0b7f3f7c2c11';
+    const token = `${sid}.secret`;
     const session = {
-      id: 'sid-1',
+      id: sid,
       accountId: 7,
       tokenVersion: 2,
       refreshTokenHash: sha256(token),
@@ -103,21 +104,21 @@ describe('AuthService', () => {
       sessions.update.mockResolvedValue({ affected: 1 });
       const res = await service.refresh(token);
       expect(res.refreshToken).not.toBe(token);
-      expect(res.refreshToken.startsWith('sid-1.')).toBe(true);
+      expect(res.refreshToken.startsWith(`${sid}.`)).toBe(true);
       expect(sessions.update).toHaveBeenCalledWith(
-        expect.objectContaining({ id: 'sid-1', refreshTokenHash: sha256(token) }),
+        expect.objectContaining({ id: sid, refreshTokenHash: sha256(token) }),
         { refreshTokenHash: sha256(res.refreshToken) },
       );
     });
 
     it('revokes the session when a rotated token is replayed', async () => {
-      sessions.findOne.mockResolvedValue({ ...session, refreshTokenHash: sha256('sid-1.newer') });
+      sessions.findOne.mockResolvedValue({ ...session, refreshTokenHash: sha256(`${sid}.newer`) });
       await expect(service.refresh(token)).rejects.toMatchObject({ code: 'unauthorized' });
-      expect(sessions.update).toHaveBeenCalledWith(expect.objectContaining({ id: 'sid-1' }), {
+      expect(sessions.update).toHaveBeenCalledWith(expect.objectContaining({ id: sid }), {
         revokedAt: expect.any(Date),
       });
       // Its access tokens end too, after the revocation is written.
-      expect(accountState.invalidateSession).toHaveBeenCalledWith('sid-1');
+      expect(accountState.invalidateSession).toHaveBeenCalledWith(sid);
       expect(accountState.invalidateSession.mock.invocationCallOrder[0]).toBeGreaterThan(
         sessions.update.mock.invocationCallOrder[0],
       );
@@ -143,8 +144,22 @@ describe('AuthService', () => {
 
     it('refuses an unknown session', async () => {
       sessions.findOne.mockResolvedValue(null);
-      await expect(service.refresh('nope.nope')).rejects.toMatchObject({ code: 'unauthorized' });
+      await expect(service.refresh(`${sid.replace('3', '4')}.x`)).rejects.toMatchObject({
+        code: 'unauthorized',
+      });
     });
+
+    it.each([[sid.toUpperCase()], [`${sid} `], ['sid-1'], ['']])(
+      'refuses a session id %j that login never makes, without looking it up or ending anything',
+      async (id) => {
+        sessions.findOne.mockResolvedValue(session);
+        await expect(service.refresh(`${id}.secret`)).rejects.toMatchObject({
+          code: 'unauthorized',
+        });
+        expect(sessions.findOne).not.toHaveBeenCalled();
+        expect(sessions.update).not.toHaveBeenCalled();
+      },
+    );
   });
 
   describe('logout', () => {

@@ -16,6 +16,8 @@ import { Session } from './entities/session.entity';
 import { TokenService } from './token.service';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+/** Session ids as login makes them (randomUUID): anything else is no session, unlooked-up. */
+const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 @Injectable()
 export class AuthService {
@@ -58,7 +60,9 @@ export class AuthService {
    */
   async refresh(refreshToken: string): Promise<TokenResponseDto> {
     const sessionId = refreshToken.split('.')[0];
-    const session = await this.sessions.findOne({ where: { id: sessionId, revokedAt: IsNull() } });
+    const session = SESSION_ID.test(sessionId)
+      ? await this.sessions.findOne({ where: { id: sessionId, revokedAt: IsNull() } })
+      : null;
     if (!session || (session.expiresAt && session.expiresAt.getTime() < Date.now())) {
       throw unauthorized('Invalid or expired refresh token');
     }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
 import { DatabaseConfig } from '../config/database.config';
+import { TimestampsSubscriber } from './timestamps.subscriber';
 
 /**
  * The one TypeORM options object: the app (TypeOrmModule) and the migration CLI
@@ -13,6 +14,7 @@ export function buildTypeOrmOptions(config: DatabaseConfig): DataSourceOptions {
     synchronize: false,
     migrationsRun: config.migrationsRun,
     migrationsTransactionMode: 'each' as const,
+    subscribers: [TimestampsSubscriber],
     logging: false,
   };
   if (config.url.startsWith('sqlite:')) {

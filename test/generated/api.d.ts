@@ -344,7 +344,10 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         LoginDto: {
-            /** @example ada */
+            /**
+             * @description 3..64 ASCII letters, digits, `.`, `_` or `-`, in any case; anything else is 400 (no account has it).
+             * @example ada
+             */
             username: string;
             /**
              * @description At most 72 bytes: bcrypt would silently ignore the rest.
@@ -421,17 +424,17 @@ export interface components {
         };
         CreateAccountDto: {
             /**
+             * @description Sign-in name, 3..64 ASCII letters, digits, `.`, `_` or `-` (nothing around it); unique regardless of case, stored lower-case.
+             * @example ada
+             */
+            username: string;
+            /**
              * @description Default `customer`.
              * @default customer
              * @example customer
              * @enum {string|null}
              */
             role: "admin" | "customer" | null;
-            /**
-             * @description Sign-in name, 3..64 letters, digits, `.`, `_` or `-`; unique regardless of case, stored lower-case.
-             * @example ada
-             */
-            username: string;
             /**
              * @description At least 8 characters and at most 72 bytes in UTF-8 (bcrypt's limit: longer is refused, never cut).
              * @example correct horse battery
@@ -459,7 +462,7 @@ export interface components {
         };
         UpdateAccountDto: {
             /**
-             * @description Sign-in name, 3..64 letters, digits, `.`, `_` or `-`; unique regardless of case, stored lower-case.
+             * @description Sign-in name, 3..64 ASCII letters, digits, `.`, `_` or `-` (nothing around it); unique regardless of case, stored lower-case.
              * @example ada
              */
             username?: string;

@@ -1,5 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsDefined,
   IsIn,
@@ -14,17 +13,16 @@ import {
 } from 'class-validator';
 import { Role, ROLES } from '../../common/decorators/roles.decorator';
 import { MaxBytes } from '../../common/validators/max-bytes.decorator';
+import { USERNAME_INPUT, USERNAME_MESSAGE } from '../username';
 
 export class CreateAccountDto {
   /**
-   * Sign-in name, 3..64 letters, digits, `.`, `_` or `-`; unique regardless of case, stored lower-case.
+   * Sign-in name, 3..64 ASCII letters, digits, `.`, `_` or `-` (nothing around it); unique regardless of case, stored lower-case.
    * @example "ada"
    */
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @ApiProperty({ pattern: USERNAME_INPUT.source })
   @IsString()
-  @Matches(/^[a-zA-Z0-9._-]{3,64}$/, {
-    message: 'username must be 3..64 letters, digits, ".", "_" or "-"',
-  })
+  @Matches(USERNAME_INPUT, { message: USERNAME_MESSAGE })
   username: string;
 
   /**

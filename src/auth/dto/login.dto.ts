@@ -1,11 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Length, MaxLength } from 'class-validator';
+import { IsString, Matches, MaxLength } from 'class-validator';
+import { USERNAME_INPUT, USERNAME_MESSAGE } from '../../accounts/username';
 import { MaxBytes } from '../../common/validators/max-bytes.decorator';
 
 export class LoginDto {
-  @ApiProperty({ example: 'ada' })
+  /**
+   * 3..64 ASCII letters, digits, `.`, `_` or `-`, in any case; anything else is 400 (no account has it).
+   */
+  @ApiProperty({ example: 'ada', pattern: USERNAME_INPUT.source })
   @IsString()
-  @Length(1, 64)
+  @Matches(USERNAME_INPUT, { message: USERNAME_MESSAGE })
   username: string;
 
   /** At most 72 bytes: bcrypt would silently ignore the rest. */

@@ -3,6 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { FastifyRequest } from 'fastify';
 import type Redis from 'ioredis';
+import { canonicalUsername } from '../../accounts/username';
 import { authConfig } from '../../config/auth.config';
 import { cacheConfig } from '../../config/cache.config';
 import { RedisCircuit } from '../redis/redis-circuit';
@@ -11,11 +12,15 @@ import { LOGIN_THROTTLE_KEY } from './login-throttle.decorator';
 import { MemoryThrottlerStorage } from './memory-throttler.storage';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
-/** Login attempts count per address and username, so nobody can lock out a user elsewhere. */
+/**
+ * Login attempts count per address and username, so nobody can lock out a user elsewhere.
+ * The username in its stored form, by the sign-in rule itself: `ADMIN` counts as `admin`,
+ * and every spelling no account can have (`ádmin`, `admin `, which sign-in refuses with 400)
+ * shares one bucket per address instead of getting a fresh one each.
+ */
 export function loginTracker(request: FastifyRequest): string {
   const body = request.body as { username?: unknown } | undefined;
-  const username = typeof body?.username === 'string' ? body.username.trim().toLowerCase() : '';
-  return `login:${request.ip}:${username}`;
+  return `login:${request.ip}:${canonicalUsername(body?.username) ?? ''}`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { EXACT_COLLATION } from '../../database/exact-text';
 
 export type IdempotencyStatus = 'in_progress' | 'done';
 
@@ -6,7 +7,8 @@ export type IdempotencyStatus = 'in_progress' | 'done';
 @Entity('idempotency_keys')
 export class IdempotencyKey {
   @PrimaryGeneratedColumn() id: number;
-  @Column({ type: 'varchar', length: 255 }) key: string;
+  /** Opaque and compared exactly: `key-ABC` and `Key-abc` are two keys. */
+  @Column({ type: 'varchar', length: 255, collation: EXACT_COLLATION }) key: string;
   @Column({ type: 'integer' }) accountId: number;
   /** sha256 of method, path and the canonical JSON body. */
   @Column({ type: 'varchar', length: 64 }) requestHash: string;

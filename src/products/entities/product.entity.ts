@@ -7,13 +7,22 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import { bigintToNumber } from '../../database/transformers';
+import { EXACT_COLLATION } from '../../database/exact-text';
 
 @Entity('products')
 export class Product {
   @PrimaryGeneratedColumn() id: number;
   @Column({ type: 'varchar', length: 200 }) name: string;
   @Column({ type: 'text', nullable: true }) description: string | null;
-  @Column({ type: 'varchar', length: 64, nullable: true, unique: true }) sku: string | null;
+  /** Compared exactly: `BEAN-1KG` and `bean-1kg` are two SKUs. */
+  @Column({
+    type: 'varchar',
+    length: 64,
+    nullable: true,
+    unique: true,
+    collation: EXACT_COLLATION,
+  })
+  sku: string | null;
   /** Integer cents: exact. */
   @Column({ type: 'bigint', transformer: bigintToNumber }) priceCents: number;
   @Column({ type: 'integer', default: 0 }) stock: number;
