@@ -26,7 +26,8 @@ export interface StartOptions {
   databaseUrl?: string;
 }
 
-async function freshDatabase(): Promise<string> {
+/** A fresh, empty database (and Redis db) for this test file. */
+export async function freshDatabase(): Promise<string> {
   if (!onMysql) {
     const dir = mkdtempSync(join(tmpdir(), 'storefront-e2e-'));
     return `sqlite:${join(dir, 'test.sqlite')}`;
