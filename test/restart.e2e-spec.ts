@@ -101,6 +101,8 @@ async function expectReadiness(baseUrl: string, status: number): Promise<void> {
  * and after a restart on the same database every order answered 201 is there exactly once.
  */
 describe('Restart under load (e2e, built app)', () => {
+  // Up to three process starts per test, on a machine CI may share.
+  jest.setTimeout(120_000);
   const started: AppProcess[] = [];
   const start = async (databaseUrl: string, env: Record<string, string>) => {
     const p = await startAppProcess(databaseUrl, env);

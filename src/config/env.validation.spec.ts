@@ -20,4 +20,11 @@ describe('validateEnv', () => {
     ).toThrow(/BCRYPT_COST/);
     expect(() => validateEnv({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) })).not.toThrow();
   });
+
+  it('takes SHUTDOWN_DRAIN as whole seconds, 0 to 300', () => {
+    expect(() => validateEnv({ SHUTDOWN_DRAIN: '0' })).not.toThrow();
+    expect(() => validateEnv({ SHUTDOWN_DRAIN: '30' })).not.toThrow();
+    for (const bad of ['-1', '1.5', 'soon', '5000'])
+      expect(() => validateEnv({ SHUTDOWN_DRAIN: bad })).toThrow(/SHUTDOWN_DRAIN/);
+  });
 });
