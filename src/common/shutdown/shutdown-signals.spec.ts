@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, Logger } from '@nestjs/common';
 import { closeOnSignals, SignalSource } from './shutdown-signals';
 import { ShutdownState } from './shutdown-state';
 
@@ -14,7 +14,7 @@ function setUp(drainMs: number, close: () => Promise<void> = async () => undefin
   };
   const proc = new FakeProcess();
   const logger = { log: jest.fn(), error: jest.fn() };
-  closeOnSignals(app, drainMs, proc, logger as never);
+  closeOnSignals(app, drainMs, proc, logger as unknown as Logger);
   return { state, app, proc, logger };
 }
 
