@@ -154,8 +154,8 @@ describe('Restart under load (e2e, built app)', () => {
     const orders = burst(app.baseUrl, shop);
     await orders.sent;
     const signalled = Date.now();
+    // Right after: the close begins while the burst is still being accepted.
     app.child.kill('SIGTERM');
-    await sleep(5);
     app.child.kill('SIGINT');
     const placed = placedOrders(await orders.answers);
     const exit = await app.exited;
