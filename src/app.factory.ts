@@ -16,6 +16,8 @@ import { problemClientErrorHandler } from './common/filters/client-error';
 import { sendProblem } from './common/filters/send-problem';
 import { answerMethodNotAllowed } from './common/filters/method-not-allowed';
 import { buildOpenApiDocument } from './openapi';
+import { ConnectionDrain } from './common/shutdown/connection-drain';
+import { ShutdownState } from './common/shutdown/shutdown-state';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -36,6 +38,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     trustProxy: cfg.trustProxy,
     bodyLimit: 1024 * 1024,
     requestIdHeader: false,
+    // A request that reaches the router while the server closes was sent on a connection
+    // accepted before the listener closed (see ConnectionDrain): it is served, with
+    // `Connection: close`, not refused with Fastify's plain 503.
+    return503OnClosing: false,
     // Errors Fastify's router answers itself (a path parameter over 100 characters, a bad
     // percent-encoding) leave as problem+json too, not as Fastify's own JSON.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
@@ -96,14 +102,20 @@ function logLevels(cfg: AppConfig) {
 export function configureApp(app: NestFastifyApplication): void {
   app.setGlobalPrefix('api/v1', { exclude: ['docs', 'docs-json', 'docs-yaml'] });
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
+  // Signals are main.ts's (closeOnSignals): a drain first, then app.close().
   const fastify = app.getHttpAdapter().getInstance();
+  const shutdown = app.get(ShutdownState);
+  const drain = new ConnectionDrain(fastify.server);
+  fastify.addHook('preClose', () => drain.stopAccepting());
   // JSON only: a text/plain body is 415, not a string handed to validation.
   fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Request-Id', request.id);
     reply.header('X-Content-Type-Options', 'nosniff');
     if (request.headers.authorization) reply.header('Cache-Control', 'private, no-store');
+    // Draining: each client's next request opens a new connection, which the load
+    // balancer sends elsewhere once it sees readiness 503.
+    if (shutdown.draining) reply.header('Connection', 'close');
     done();
   });
   // After the hook above, so a 405 carries the same headers as every other answer.

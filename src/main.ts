@@ -1,13 +1,18 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import type { AddressInfo } from 'node:net';
 import { createApp } from './app.factory';
+import { closeOnSignals } from './common/shutdown/shutdown-signals';
 import { appConfig } from './config/app.config';
 
 async function bootstrap(): Promise<void> {
   const app = await createApp();
-  const { port, host } = appConfig();
+  const { port, host, shutdownDrainMs } = appConfig();
+  closeOnSignals(app, shutdownDrainMs);
   await app.listen(port, host);
-  new Logger('Bootstrap').log(`Storefront API on http://${host}:${port}/api/v1 (docs at /docs)`);
+  // The port bound, not the one asked for: PORT=0 picks a free one.
+  const bound = (app.getHttpServer().address() as AddressInfo).port;
+  new Logger('Bootstrap').log(`Storefront API on http://${host}:${bound}/api/v1 (docs at /docs)`);
 }
 
 bootstrap().catch((err: unknown) => {

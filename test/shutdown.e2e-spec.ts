@@ -37,9 +37,10 @@ async function postAcrossClose(
 }
 
 /**
- * SIGTERM runs app.close() (enableShutdownHooks): the server stops accepting, lets requests
- * already in flight finish, then closes the database pool. A request whose body is still
- * arriving when the close begins must get its full answer.
+ * After the drain, SIGTERM runs app.close() (main.ts, closeOnSignals): the server stops
+ * accepting, lets requests already in flight finish, then closes the database pool. A
+ * request whose body is still arriving when the close begins must get its full answer.
+ * The signals themselves, on the built app as a process: restart.e2e-spec.ts.
  */
 describe('Graceful shutdown (e2e)', () => {
   it('finishes a request in flight, then refuses new connections', async () => {

@@ -115,5 +115,7 @@ export function benchEnv(
     THROTTLE_LIMIT: '1000000000',
     LOGIN_THROTTLE_LIMIT: '1000000000',
     LOG_LEVEL: 'warn',
+    // No load balancer to wait for: stop at once between runs.
+    SHUTDOWN_DRAIN: '0',
   };
 }

@@ -8,5 +8,8 @@ export const appConfig = registerAs('app', () => ({
   logLevel: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'warn' : 'info'),
   adminUsername: process.env.ADMIN_USERNAME ?? 'admin',
   adminPassword: process.env.ADMIN_PASSWORD,
+  /** After SIGTERM, keep serving this long (readiness 503) so a load balancer can let go. */
+  shutdownDrainMs:
+    Number(process.env.SHUTDOWN_DRAIN ?? (process.env.NODE_ENV === 'production' ? 5 : 0)) * 1000,
 }));
 export type AppConfig = ReturnType<typeof appConfig>;

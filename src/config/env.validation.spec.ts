@@ -55,4 +55,11 @@ describe('validateEnv', () => {
     expect(() => validateEnv({ REDIS_KEY_PREFIX: 'a b' })).toThrow(/REDIS_KEY_PREFIX/);
     expect(() => validateEnv({ REDIS_KEY_PREFIX: 'x'.repeat(65) })).toThrow(/REDIS_KEY_PREFIX/);
   });
+
+  it('takes SHUTDOWN_DRAIN as whole seconds, 0 to 300', () => {
+    expect(() => validateEnv({ SHUTDOWN_DRAIN: '0' })).not.toThrow();
+    expect(() => validateEnv({ SHUTDOWN_DRAIN: '30' })).not.toThrow();
+    for (const bad of ['-1', '1.5', 'soon', '5000'])
+      expect(() => validateEnv({ SHUTDOWN_DRAIN: bad })).toThrow(/SHUTDOWN_DRAIN/);
+  });
 });

@@ -68,6 +68,8 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() @MinLength(8) ADMIN_PASSWORD?: string;
   @IsOptional() @IsBooleanString() TRUST_PROXY?: string;
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'silent']) LOG_LEVEL?: string;
+  // Seconds; the cap catches milliseconds given by mistake (5000 would be 83 minutes).
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(300) SHUTDOWN_DRAIN?: number;
 }
 
 /**

@@ -9,6 +9,7 @@ import {
 import { DomainError } from '../common/errors/domain-error';
 import { SkipThrottle } from '@nestjs/throttler';
 import { NoCache } from '../common/decorators/cache-policy.decorator';
+import { ShutdownState } from '../common/shutdown/shutdown-state';
 import { Public } from '../common/decorators/public.decorator';
 import { ApiProblems } from '../common/openapi/api-problems.decorator';
 import { DependencyStatusDto, LivenessDto, ReadinessDto } from './dto/health.dto';
@@ -25,6 +26,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   @Get()
@@ -43,6 +45,7 @@ export class HealthController {
   @ApiOkResponse({ type: ReadinessDto })
   @ApiProblems(503)
   async ready(): Promise<HealthCheckResult> {
+    if (this.shutdown.draining) throw new DomainError('unavailable', 'Not ready: shutting down');
     try {
       return await this.health.check([
         () => this.db.pingCheck('database', { timeout: 2000 }),

@@ -37,10 +37,16 @@ export interface StartOptions {
  */
 const redisKeyPrefixes = new Map<string, string>();
 
-async function freshDatabase(sqlite = !onMysql): Promise<string> {
+/** A fresh, empty database with a Redis key prefix of its own (see redisKeyPrefixOf). */
+export async function freshDatabase(sqlite = !onMysql): Promise<string> {
   const url = await createDatabase(sqlite);
   redisKeyPrefixes.set(url, `e2e:${randomBytes(6).toString('hex')}:`);
   return url;
+}
+
+/** The REDIS_KEY_PREFIX every instance on this database (in-process or a child) must use. */
+export function redisKeyPrefixOf(databaseUrl: string): string | undefined {
+  return redisKeyPrefixes.get(databaseUrl);
 }
 
 async function createDatabase(sqlite: boolean): Promise<string> {
@@ -77,7 +83,7 @@ export async function startApp(options: StartOptions = {}): Promise<TestApp> {
     THROTTLE_LIMIT: '100000',
     LOGIN_THROTTLE_LIMIT: '100000',
     REDIS_URL: redisUrl,
-    REDIS_KEY_PREFIX: redisKeyPrefixes.get(databaseUrl),
+    REDIS_KEY_PREFIX: redisKeyPrefixOf(databaseUrl),
     ...options.env,
   };
   for (const [k, v] of Object.entries(env)) {
