@@ -10,6 +10,7 @@ import { TokenService } from './auth/token.service';
 import { tagNestRoutes } from './common/cache/cache-route';
 import { HttpCacheFastPath } from './common/cache/http-cache.fast-path';
 import { HttpCacheGuard } from './common/cache/http-cache.guard';
+import { registerJsonBodyParser } from './common/json-body';
 import { createValidationPipe } from './common/validation';
 import { appConfig, AppConfig } from './config/app.config';
 import { problemClientErrorHandler } from './common/filters/client-error';
@@ -17,6 +18,7 @@ import { sendProblem } from './common/filters/send-problem';
 import { buildOpenApiDocument } from './openapi';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
+const BODY_LIMIT = 1024 * 1024;
 
 export interface CreateAppOptions {
   /** Skip Swagger UI (the export script builds the document itself). */
@@ -33,7 +35,12 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   const cfg = appConfig();
   const adapter = new FastifyAdapter({
     trustProxy: cfg.trustProxy,
-    bodyLimit: 1024 * 1024,
+    bodyLimit: BODY_LIMIT,
+    // A request whose head and body have not all arrived by then is 408 and its connection
+    // closed (client-error.ts): a trickling client holds no socket and buffer for ever. Node
+    // checks for it every connectionsCheckingInterval (30 s by default): often enough here.
+    requestTimeout: cfg.requestTimeoutSeconds * 1000,
+    http: { connectionsCheckingInterval: Math.min(1000, cfg.requestTimeoutSeconds * 1000) },
     requestIdHeader: false,
     // Errors Fastify's router answers itself (a path parameter over 100 characters, a bad
     // percent-encoding) leave as problem+json too, not as Fastify's own JSON.
@@ -65,6 +72,9 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     logger: options.logger === false ? false : logLevels(cfg),
     bufferLogs: false,
+    // Nest would add a form-encoded parser next to its JSON one: configureApp registers the
+    // only parser, JSON.
+    bodyParser: false,
   });
   configureApp(app);
   if (options.docs !== false) {
@@ -97,8 +107,8 @@ export function configureApp(app: NestFastifyApplication): void {
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   const fastify = app.getHttpAdapter().getInstance();
-  // JSON only: a text/plain body is 415, not a string handed to validation.
-  fastify.removeContentTypeParser('text/plain');
+  // JSON only: text/plain, form-encoded or any other body is 415, not handed to validation.
+  registerJsonBodyParser(fastify, BODY_LIMIT);
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Request-Id', request.id);
     reply.header('X-Content-Type-Options', 'nosniff');
