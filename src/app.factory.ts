@@ -14,6 +14,7 @@ import { registerJsonBodyParser } from './common/json-body';
 import { createValidationPipe } from './common/validation';
 import { appConfig, AppConfig } from './config/app.config';
 import { problemClientErrorHandler } from './common/filters/client-error';
+import { enforceBodyDeadline } from './common/filters/request-timeout';
 import { sendProblem } from './common/filters/send-problem';
 import { buildOpenApiDocument } from './openapi';
 
@@ -36,9 +37,9 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   const adapter = new FastifyAdapter({
     trustProxy: cfg.trustProxy,
     bodyLimit: BODY_LIMIT,
-    // A request whose head and body have not all arrived by then is 408 and its connection
-    // closed (client-error.ts): a trickling client holds no socket and buffer for ever. Node
-    // checks for it every connectionsCheckingInterval (30 s by default): often enough here.
+    // A request whose head has not arrived by then is 408 and its connection closed
+    // (client-error.ts; the body: request-timeout.ts): a trickling client holds no socket and
+    // buffer for ever. Node checks every connectionsCheckingInterval (30 s by default).
     requestTimeout: cfg.requestTimeoutSeconds * 1000,
     http: { connectionsCheckingInterval: Math.min(1000, cfg.requestTimeoutSeconds * 1000) },
     requestIdHeader: false,
@@ -77,6 +78,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     bodyParser: false,
   });
   configureApp(app);
+  enforceBodyDeadline(app.getHttpAdapter().getInstance(), cfg.requestTimeoutSeconds * 1000);
   if (options.docs !== false) {
     const document = buildOpenApiDocument(app);
     SwaggerModule.setup('docs', app, document, {
