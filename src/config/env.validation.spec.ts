@@ -20,4 +20,10 @@ describe('validateEnv', () => {
     ).toThrow(/BCRYPT_COST/);
     expect(() => validateEnv({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) })).not.toThrow();
   });
+
+  it('takes REQUEST_TIMEOUT in whole seconds, at least 1', () => {
+    expect(validateEnv({ REQUEST_TIMEOUT: '5' })).toMatchObject({ REQUEST_TIMEOUT: 5 });
+    expect(() => validateEnv({ REQUEST_TIMEOUT: '0' })).toThrow(/REQUEST_TIMEOUT/);
+    expect(() => validateEnv({ REQUEST_TIMEOUT: '1.5' })).toThrow(/REQUEST_TIMEOUT/);
+  });
 });
