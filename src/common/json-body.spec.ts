@@ -38,15 +38,25 @@ describe('scanJsonShape', () => {
     expect(scanJsonShape('['.repeat(MAX_BODY_DEPTH + 1))).toBe('depth');
     expect(scanJsonShape(`{"items":${'['.repeat(MAX_BODY_DEPTH)}`)).toBe('depth');
     // Closing brackets free their level again.
-    expect(scanJsonShape(`[${Array(20).fill(nested(MAX_BODY_DEPTH - 1)).join(',')}]`)).toBe(
-      undefined,
-    );
+    expect(
+      scanJsonShape(
+        `[${Array(20)
+          .fill(nested(MAX_BODY_DEPTH - 1))
+          .join(',')}]`,
+      ),
+    ).toBe(undefined);
   });
 
   it('counts keys at every level, array elements included', () => {
     expect(scanJsonShape(keys(MAX_BODY_KEYS + 1))).toBe('keys');
     expect(scanJsonShape(`{"a":${keys(600)},"b":${keys(600)}}`)).toBe('keys');
-    expect(scanJsonShape(`[${Array(MAX_BODY_KEYS + 1).fill('1').join(',')}]`)).toBe('keys');
+    expect(
+      scanJsonShape(
+        `[${Array(MAX_BODY_KEYS + 1)
+          .fill('1')
+          .join(',')}]`,
+      ),
+    ).toBe('keys');
     expect(scanJsonShape(`{"items":[${Array(MAX_BODY_KEYS).fill('{}').join(',')}]}`)).toBe('keys');
   });
 
