@@ -15,6 +15,12 @@ import { customerSession } from './helpers/seed';
 import { ADMIN, startApp, TestApp } from './helpers/test-app';
 
 const MB = 1024 * 1024;
+/**
+ * The most the event loop may be held meanwhile. Before the parser's scan, these bodies held
+ * it 10-20 s; the scan itself takes a few ms (src/common/json-body.spec.ts). The bound is
+ * loose because the delay is wall-clock time: a busy shared machine adds descheduling.
+ */
+const LOOP_BOUND_MS = 500;
 
 /** `{"k0":1,"k1":1,...}` with n keys. */
 const manyKeys = (n: number) => `{${Array.from({ length: n }, (_, i) => `"k${i}":1`).join(',')}}`;
@@ -74,7 +80,7 @@ describe('Input rules for bodies (e2e)', () => {
       expect(res.body.detail).toBe('The body has more than 1000 keys');
       expect(res.text.length).toBeLessThan(1000);
       expect(ms).toBeLessThan(1000);
-      expect(loopMs).toBeLessThan(100);
+      expect(loopMs).toBeLessThan(LOOP_BOUND_MS);
     });
 
     it('counts keys at every level and array elements too: 1,001 in all is 400', async () => {
@@ -125,7 +131,7 @@ describe('Input rules for bodies (e2e)', () => {
       const { res, ms, loopMs } = await timed(() => raw('POST', '/auth/login', body));
       expectProblem(res, 400);
       expect(ms).toBeLessThan(1000);
-      expect(loopMs).toBeLessThan(100);
+      expect(loopMs).toBeLessThan(LOOP_BOUND_MS);
     });
 
     it('still accepts a body just within the limits', async () => {
