@@ -39,7 +39,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     bodyLimit: BODY_LIMIT,
     // A request whose head has not arrived by then is 408 and its connection closed
     // (client-error.ts; the body: request-timeout.ts): a trickling client holds no socket and
-    // buffer for ever. Node checks every connectionsCheckingInterval (30 s by default).
+    // buffer for ever. Node looks for late requests every connectionsCheckingInterval: 1 s
+    // here (30 s by default, which would let a 1 s timeout run to 30 s).
     requestTimeout: cfg.requestTimeoutSeconds * 1000,
     http: { connectionsCheckingInterval: Math.min(1000, cfg.requestTimeoutSeconds * 1000) },
     requestIdHeader: false,
