@@ -13,6 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { driverPlaceOrderBaselines } from './bench/driver-baseline';
+import { hostileBodies } from './bench/hostile';
 import { load, LoadResult } from './bench/load';
 import { benchEnv, freePort, ROOT, Server, startBareServer, startNode } from './bench/processes';
 import { seed } from './bench/seed';
@@ -20,6 +21,8 @@ import { seed } from './bench/seed';
 const quick = process.argv.includes('--quick');
 const WARM = quick ? 1 : 3;
 const SECONDS = quick ? 2 : 10;
+/** Interleaved rounds of the hostile-bodies scenario (reads alone, reads attacked). */
+const ROUNDS = quick ? 1 : 3;
 
 interface Row extends LoadResult {
   baseline?: string;
@@ -87,6 +90,16 @@ async function main(): Promise<void> {
       path: `/api/v1/products/${pick(data.productIds)}`,
       headers: auth(pick(data.customers).token),
     }));
+    const hostile = await hostileBodies({
+      url: app.url,
+      reads: () => ({
+        path: `/api/v1/products/${pick(data.productIds)}`,
+        headers: auth(pick(data.customers).token),
+      }),
+      warm: WARM,
+      seconds: SECONDS,
+      rounds: ROUNDS,
+    });
     const pageNext = () => ({
       path: `/api/v1/products?page=${(i % 5) + 1}&limit=20&sort=-price`,
       headers: auth(pick(data.customers).token),
@@ -153,6 +166,15 @@ async function main(): Promise<void> {
         target: '>= 40%, p99 < 20 ms',
       },
       {
+        ...hostile.attacked,
+        name: `product-read under 1 MB hostile bodies (median of ${ROUNDS})`,
+        baseline: 'reads alone',
+        ratio: ratio(hostile.attacked.reqPerSec, hostile.alone.reqPerSec),
+        target: '>= 90%, p99 < 20 ms',
+      },
+      { ...hostile.alone, name: `product-read alone, interleaved (median of ${ROUNDS})` },
+      { ...hostile.attacker, name: 'hostile bodies to POST /auth/login (all 400)' },
+      {
         ...pageWarm,
         baseline: 'bare Fastify',
         ratio: ratio(pageWarm.reqPerSec, bareRead.reqPerSec),
@@ -195,6 +217,9 @@ async function main(): Promise<void> {
     const failures = rows.filter(
       (r) => (r.statuses['500'] ?? 0) + (r.statuses['503'] ?? 0) > 0 || r.errors > 0,
     );
+    // Every hostile body is refused, and with a 400: anything else is a failure too.
+    const attackerStatuses = Object.keys(hostile.attacker.statuses);
+    if (attackerStatuses.some((code) => code !== '400')) failures.push(hostile.attacker);
     if (oversold || failures.length > 0) {
       console.error(
         `bench: ${oversold ? 'OVERSOLD; ' : ''}errors or 5xx in: ${failures.map((f) => f.name).join(', ')}`,

@@ -10,9 +10,11 @@ import { TokenService } from './auth/token.service';
 import { tagNestRoutes } from './common/cache/cache-route';
 import { HttpCacheFastPath } from './common/cache/http-cache.fast-path';
 import { HttpCacheGuard } from './common/cache/http-cache.guard';
+import { registerJsonBodyParser } from './common/json-body';
 import { createValidationPipe } from './common/validation';
 import { appConfig, AppConfig } from './config/app.config';
 import { problemClientErrorHandler } from './common/filters/client-error';
+import { enforceBodyDeadline } from './common/filters/request-timeout';
 import { sendProblem } from './common/filters/send-problem';
 import { answerMethodNotAllowed } from './common/filters/method-not-allowed';
 import { buildOpenApiDocument } from './openapi';
@@ -20,6 +22,7 @@ import { ConnectionDrain } from './common/shutdown/connection-drain';
 import { ShutdownState } from './common/shutdown/shutdown-state';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
+const BODY_LIMIT = 1024 * 1024;
 
 export interface CreateAppOptions {
   /** Skip Swagger UI (the export script builds the document itself). */
@@ -36,7 +39,13 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   const cfg = appConfig();
   const adapter = new FastifyAdapter({
     trustProxy: cfg.trustProxy,
-    bodyLimit: 1024 * 1024,
+    bodyLimit: BODY_LIMIT,
+    // A request whose head has not arrived by then is 408 and its connection closed
+    // (client-error.ts; the body: request-timeout.ts): a trickling client holds no socket and
+    // buffer for ever. Node looks for late requests every connectionsCheckingInterval: 1 s
+    // here (30 s by default, which would let a 1 s timeout run to 30 s).
+    requestTimeout: cfg.requestTimeoutSeconds * 1000,
+    http: { connectionsCheckingInterval: Math.min(1000, cfg.requestTimeoutSeconds * 1000) },
     requestIdHeader: false,
     // A request that reaches the router while the server closes was sent on a connection
     // accepted before the listener closed (see ConnectionDrain): it is served, with
@@ -72,8 +81,12 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     logger: options.logger === false ? false : logLevels(cfg),
     bufferLogs: false,
+    // Nest would add a form-encoded parser next to its JSON one: configureApp registers the
+    // only parser, JSON.
+    bodyParser: false,
   });
   configureApp(app);
+  enforceBodyDeadline(app.getHttpAdapter().getInstance(), cfg.requestTimeoutSeconds * 1000);
   if (options.docs !== false) {
     const document = buildOpenApiDocument(app);
     SwaggerModule.setup('docs', app, document, {
@@ -107,8 +120,8 @@ export function configureApp(app: NestFastifyApplication): void {
   const shutdown = app.get(ShutdownState);
   const drain = new ConnectionDrain(fastify.server);
   fastify.addHook('preClose', () => drain.stopAccepting());
-  // JSON only: a text/plain body is 415, not a string handed to validation.
-  fastify.removeContentTypeParser('text/plain');
+  // JSON only: text/plain, form-encoded or any other body is 415, not handed to validation.
+  registerJsonBodyParser(fastify, BODY_LIMIT);
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Request-Id', request.id);
     reply.header('X-Content-Type-Options', 'nosniff');

@@ -13,7 +13,13 @@ import { createHash } from 'node:crypto';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Http, HttpResponse } from './helpers/http';
-import { oddInputFields, oddInputRequests, requestsFor } from './helpers/fuzz';
+import {
+  bodySchemaOf,
+  hostileBodies,
+  oddInputFields,
+  oddInputRequests,
+  requestsFor,
+} from './helpers/fuzz';
 import { oracle } from './helpers/openapi';
 import { seedCustomerAccount } from './helpers/seed';
 import { ADMIN, startApp, TestApp } from './helpers/test-app';
@@ -214,6 +220,46 @@ describe('Fuzzing every operation in swagger.yaml', () => {
         }),
         { numRuns: RUNS, seed: SEED, endOnFailure: true },
       );
+    },
+  );
+
+  const withBodies = operations.filter((o) => bodySchemaOf(o) !== undefined);
+
+  it('finds the operations with a body, and arrays of objects in them', () => {
+    expect(withBodies.length).toBeGreaterThanOrEqual(10);
+    const orders = withBodies.find((o) => o.method === 'post' && o.path === '/api/v1/orders');
+    expect(hostileBodies(orders!).map((b) => b.name)).toContain('items: [[]]');
+  });
+
+  it.each(withBodies.map((o) => [`${o.method.toUpperCase()} ${o.path}`, o] as const))(
+    '%s refuses every hostile body shape with a 4xx problem within 1 s, changing nothing',
+    async (_name, o) => {
+      // Ids that exist (the seeded admin, customer, product): an accepted write would show.
+      const path = o.path.replace(/^\/api\/v1/, '').replace(/\{[^}]+\}/g, '1');
+      const before = await snapshot();
+      for (const body of hostileBodies(o)) {
+        for (const actor of ['admin', 'customer'] as const) {
+          const start = performance.now();
+          const res = await http.request(o.method.toUpperCase(), path, {
+            token: tokens[actor],
+            raw: body.raw,
+            headers: { 'content-type': body.contentType },
+          });
+          const ms = performance.now() - start;
+          const seen = {
+            body: body.name,
+            actor,
+            clientError: res.status >= 400 && res.status < 500,
+            problem: /^application\/problem\+json/.test(res.headers.get('content-type') ?? ''),
+            bounded: ms < 1000 || Math.round(ms),
+          };
+          expect(seen).toEqual({ ...seen, clientError: true, problem: true, bounded: true });
+          expect(res.body).toMatchObject({ status: res.status });
+          if (body.status !== undefined)
+            expect([body.name, res.status]).toEqual([body.name, body.status]);
+        }
+      }
+      expect(await snapshot()).toEqual(before);
     },
   );
 });

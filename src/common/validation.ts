@@ -2,19 +2,33 @@ import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/commo
 import { getMetadataStorage } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import { FieldError, invalid } from './errors/domain-error';
+import { MAX_PROBLEM_ERRORS } from './errors/problem';
 import { parseId } from './pipes/id.pipe';
 
-function flatten(errors: ValidationError[], parent = ''): FieldError[] {
-  return errors.flatMap((e) => {
+/** At most this many entries in a problem's `errors` (problem.ts cuts any list to it). */
+export const MAX_FIELD_ERRORS = MAX_PROBLEM_ERRORS;
+
+/** class-validator's error tree as `field: message` entries, the first MAX_FIELD_ERRORS. */
+export function flatten(
+  errors: ValidationError[],
+  parent = '',
+  out: FieldError[] = [],
+): FieldError[] {
+  for (const e of errors) {
+    if (out.length >= MAX_FIELD_ERRORS) break;
     const field = parent ? `${parent}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((message) => ({
-      field,
+    for (const message of Object.values(e.constraints ?? {})) {
+      if (out.length >= MAX_FIELD_ERRORS) break;
       // "property x should not exist" reads better with the field named once.
-      message: message.replace(/^property \S+ /, 'property '),
-    }));
-    return [...own, ...flatten(e.children ?? [], field)];
-  });
+      out.push({ field, message: message.replace(/^property \S+ /, 'property ') });
+    }
+    flatten(e.children ?? [], field, out);
+  }
+  return out;
 }
+
+/** Classes a parameter can be declared as that are not DTOs (Nest validates none of them). */
+const NOT_DTOS = new Set<unknown>([String, Boolean, Number, Array, Object]);
 
 /**
  * Keys that class-validator's whitelist mistakes for declared properties (it looks names up
@@ -49,6 +63,16 @@ function malformedStrings(value: unknown, path: string, out: string[], depth = 0
 
 class StrictValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // A DTO body is a JSON object: Nest would take `null` (or no body) for `{}`, and an
+    // array or a scalar is no DTO either. Every body route expects an object.
+    if (
+      metadata.type === 'body' &&
+      typeof metadata.metatype === 'function' &&
+      !NOT_DTOS.has(metadata.metatype) &&
+      (value === null || typeof value !== 'object' || Array.isArray(value))
+    ) {
+      throw invalid('The body must be a JSON object');
+    }
     if (
       (metadata.type === 'body' || metadata.type === 'query') &&
       typeof metadata.metatype === 'function' &&

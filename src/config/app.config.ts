@@ -5,6 +5,8 @@ export const appConfig = registerAs('app', () => ({
   port: Number(process.env.PORT ?? 3000),
   host: process.env.HOST ?? '0.0.0.0',
   trustProxy: process.env.TRUST_PROXY === 'true',
+  /** Seconds a request's head and body may take to arrive; then 408 (env.validation: >= 1). */
+  requestTimeoutSeconds: Number(process.env.REQUEST_TIMEOUT ?? 30),
   logLevel: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'warn' : 'info'),
   adminUsername: process.env.ADMIN_USERNAME ?? 'admin',
   adminPassword: process.env.ADMIN_PASSWORD,

@@ -62,4 +62,10 @@ describe('validateEnv', () => {
     for (const bad of ['-1', '1.5', 'soon', '5000'])
       expect(() => validateEnv({ SHUTDOWN_DRAIN: bad })).toThrow(/SHUTDOWN_DRAIN/);
   });
+
+  it('takes REQUEST_TIMEOUT in whole seconds, at least 1', () => {
+    expect(validateEnv({ REQUEST_TIMEOUT: '5' })).toMatchObject({ REQUEST_TIMEOUT: 5 });
+    expect(() => validateEnv({ REQUEST_TIMEOUT: '0' })).toThrow(/REQUEST_TIMEOUT/);
+    expect(() => validateEnv({ REQUEST_TIMEOUT: '1.5' })).toThrow(/REQUEST_TIMEOUT/);
+  });
 });

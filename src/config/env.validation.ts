@@ -67,6 +67,7 @@ export class EnvironmentVariables {
   @IsOptional() @Matches(/^[a-zA-Z0-9._-]{3,64}$/) ADMIN_USERNAME?: string;
   @IsOptional() @IsString() @MinLength(8) ADMIN_PASSWORD?: string;
   @IsOptional() @IsBooleanString() TRUST_PROXY?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600) REQUEST_TIMEOUT?: number;
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'silent']) LOG_LEVEL?: string;
   // Seconds; the cap catches milliseconds given by mistake (5000 would be 83 minutes).
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(300) SHUTDOWN_DRAIN?: number;

@@ -11,7 +11,7 @@ import {
 } from '../database/statement-script';
 import { OrderResponseDto } from './dto/order-response.dto';
 import { Order } from './entities/order.entity';
-import { lineTotalCents, mergeLines, OrderLine } from './order-rules';
+import { assertPlaceable, lineTotalCents, mergeLines, OrderLine } from './order-rules';
 
 interface CustomerProductRow {
   customerId: number;
@@ -45,6 +45,7 @@ export class OrderPlacementService {
     lines: readonly OrderLine[],
     now = new Date(),
   ): StatementScript<OrderResponseDto> {
+    assertPlaceable(customerId, lines);
     return placeOrder(customerId, mergeLines(lines), now, this.dateParameter(now));
   }
 
@@ -62,6 +63,8 @@ export function* placeOrder(
   now: Date,
   stamp: unknown,
 ): StatementScript<OrderResponseDto> {
+  // Before any statement is built (a generator's body runs at its first next()).
+  assertPlaceable(customerId, merged);
   const ids = merged.map((l) => l.productId);
   // One step, so one packet on MySQL: the conditional decrements, in ascending productId
   // order (the row lock plus `stock >= ?` means stock never goes below zero, however many

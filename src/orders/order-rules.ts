@@ -8,6 +8,32 @@ export interface OrderLine {
   quantity: number;
 }
 
+const isId = (n: unknown): boolean =>
+  typeof n === 'number' && Number.isSafeInteger(n) && n >= 1 && n <= 2_147_483_647;
+
+/**
+ * The last check before order SQL is built: the customer, every product id and quantity
+ * are safe positive integers. Validation already says so; this holds even if a DTO
+ * changes, because on MySQL those statements travel on a `multipleStatements` pool
+ * (parameterised, but a NaN or a string has no business reaching it).
+ */
+export function assertPlaceable(customerId: number, lines: readonly OrderLine[]): void {
+  const bad =
+    !isId(customerId) ||
+    lines.some(
+      (l) =>
+        l === null ||
+        typeof l !== 'object' ||
+        !isId(l.productId) ||
+        !isId(l.quantity) ||
+        l.quantity > MAX_QUANTITY,
+    );
+  if (bad) {
+    const message = 'every product id and quantity must be a positive integer';
+    throw invalid(message, [{ field: 'items', message }]);
+  }
+}
+
 /**
  * Lines naming the same product become one line with the quantities added (the merged
  * quantity must stay within 1..1000), sorted by ascending productId: every transaction

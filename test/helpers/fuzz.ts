@@ -415,3 +415,119 @@ export function oddInputRequests(o: DocOperation): OddInputRequest[] {
   }
   return out;
 }
+
+// ---- hostile body shapes (DESIGN.md, input rules) -------------------------------------------
+
+/** The body size limit: the deepest bodies below are just within it. */
+const BODY_LIMIT = 1024 * 1024;
+
+export interface HostileBody {
+  name: string;
+  raw: string;
+  contentType: string;
+  /** The status every route answers it with, when only one is right (refused before auth). */
+  status?: number;
+}
+
+/** The JSON body schema of an operation, if it has one. */
+export function bodySchemaOf(o: DocOperation): unknown {
+  return o.op.requestBody?.content?.['application/json']?.schema;
+}
+
+/**
+ * Paths (from the body's root) of arrays whose elements must be objects, through $ref and
+ * allOf, a few levels down: where `[[]]`, `[1]` or `[null]` must be refused.
+ */
+function arraysOfObjects(
+  schemaOrRef: unknown,
+  path: string[] = [],
+  depth = 0,
+): { path: string[]; items: unknown }[] {
+  const schema = oracle().resolve(schemaOrRef ?? {});
+  if (depth > 4) return [];
+  const props: Record<string, unknown> = Object.assign(
+    {},
+    schema.properties ?? {},
+    ...(schema.allOf ?? []).map((s: unknown) => oracle().resolve(s).properties ?? {}),
+  );
+  return Object.entries(props).flatMap(([k, s]) => {
+    const prop = oracle().resolve(s ?? {});
+    if (prop.type !== 'array') return arraysOfObjects(prop, [...path, k], depth + 1);
+    const items = oracle().resolve(prop.items ?? {});
+    const isObject = items.type === 'object' || items.properties !== undefined || items.allOf;
+    return isObject
+      ? [{ path: [...path, k], items }, ...arraysOfObjects(items, [...path, k, '0'], depth + 1)]
+      : [];
+  });
+}
+
+function setAt(base: unknown, path: string[], value: unknown): unknown {
+  const copy = JSON.parse(JSON.stringify(base ?? {}));
+  let at = copy;
+  for (const key of path.slice(0, -1)) {
+    if (at[key] === null || typeof at[key] !== 'object') at[key] = /^\d+$/.test(key) ? [] : {};
+    at = at[key];
+  }
+  at[path[path.length - 1]] = value;
+  return copy;
+}
+
+/**
+ * The shapes a hostile client sends to an operation with a body: more than 1,000 keys
+ * (in one object, spread over levels, as array elements, and 1 MB of them), nesting deeper
+ * than 32 levels (just over, and near 1 MB deep), arrays in arrays of objects derived from
+ * the schema, bodies that are not objects, and other content types.
+ */
+export function hostileBodies(o: DocOperation): HostileBody[] {
+  const schema = bodySchemaOf(o);
+  const json = (name: string, raw: string, status?: number): HostileBody => ({
+    name,
+    raw,
+    contentType: 'application/json',
+    status,
+  });
+  const keys = (n: number) => `{${Array.from({ length: n }, (_, i) => `"k${i}":1`).join(',')}}`;
+  const deep = (levels: number) => '{"a":'.repeat(levels - 1) + '{}' + '}'.repeat(levels - 1);
+  const base = schema ? sample(schema) : {};
+  const out: HostileBody[] = [
+    json('1,001 keys', keys(1001), 400),
+    json('1,001 keys over two levels', `{"a":${keys(500)},"b":${keys(500)}}`, 400),
+    json('1,001 array elements', `{"a":[${Array(1001).fill('1').join(',')}]}`, 400),
+    json('1 MB of keys', `{${'"k":1,'.repeat(BODY_LIMIT / 6 - 1)}"k":1}`, 400),
+    json('33 levels', deep(33), 400),
+    json('1,500 levels', deep(1500), 400),
+    json('1 MB of `[`', '['.repeat(BODY_LIMIT - 1), 400),
+    json('1 MB of `{"a":`', '{"a":'.repeat(BODY_LIMIT / 5 - 1), 400),
+    json('null', 'null'),
+    json('an array', '[]'),
+    json('an array of the body', JSON.stringify([base])),
+    json('a string', '"text"'),
+    json('a number', '42'),
+    json('true', 'true'),
+    {
+      name: 'form-encoded',
+      raw: 'username=admin&password=admin',
+      contentType: 'application/x-www-form-urlencoded',
+      status: 415,
+    },
+    {
+      name: 'multipart',
+      raw: '--x--',
+      contentType: 'multipart/form-data; boundary=x',
+      status: 415,
+    },
+  ];
+  for (const { path, items } of schema ? arraysOfObjects(schema) : []) {
+    const at = path.join('.');
+    for (const [label, value] of [
+      ['[[]]', [[]]],
+      ['[[element]]', [[sample(items)]]],
+      ['[1]', [1]],
+      ['["x"]', ['x']],
+      ['[null]', [null]],
+    ] as const) {
+      out.push(json(`${at}: ${label}`, JSON.stringify(setAt(base, path, value))));
+    }
+  }
+  return out;
+}

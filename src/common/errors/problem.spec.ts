@@ -1,5 +1,6 @@
 import { QueryFailedError } from 'typeorm';
-import { toProblem } from './problem';
+import { invalid } from './domain-error';
+import { MAX_PROBLEM_ERRORS, toProblem } from './problem';
 
 const dbError = (code: string, message = 'failed') =>
   new QueryFailedError('DELETE', [], Object.assign(new Error(message), { code }));
@@ -23,5 +24,15 @@ describe('toProblem: foreign-key violations', () => {
     const { problem, unexpected } = toProblem(dbError('SQLITE_CONSTRAINT_TRIGGER', 'raised'), '/x');
     expect(problem.status).toBe(500);
     expect(unexpected).toBe(true);
+  });
+});
+
+describe('toProblem: errors', () => {
+  it('lists at most 50 entries, however many an error carries', () => {
+    const many = Array.from({ length: 500 }, (_, i) => ({ field: `f${i}`, message: 'bad' }));
+    const { problem } = toProblem(invalid('Validation failed', many), '/x');
+    expect(problem.errors).toHaveLength(MAX_PROBLEM_ERRORS);
+    expect(MAX_PROBLEM_ERRORS).toBe(50);
+    expect(problem.errors?.[0]).toEqual({ field: 'f0', message: 'bad' });
   });
 });

@@ -3,6 +3,9 @@ import { STATUS_CODES } from 'node:http';
 import { QueryFailedError } from 'typeorm';
 import { DomainError, DomainErrorCode, FieldError } from './domain-error';
 
+/** The most entries a problem's `errors` lists (DESIGN.md, input rules). */
+export const MAX_PROBLEM_ERRORS = 50;
+
 /** RFC 9457 problem details, the body of every error response. */
 export interface Problem {
   type: string;
@@ -109,7 +112,8 @@ function problem(status: number, detail: string, instance: string, errors?: Fiel
     detail,
     instance,
   };
-  if (errors && errors.length > 0) p.errors = errors;
+  // Bounded, however many fields a client got wrong (validation.ts stops there too).
+  if (errors && errors.length > 0) p.errors = errors.slice(0, MAX_PROBLEM_ERRORS);
   return p;
 }
 
