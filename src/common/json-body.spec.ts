@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { MAX_BODY_DEPTH, MAX_BODY_KEYS, scanJsonShape } from './json-body';
+import { JsonShapeScanner, MAX_BODY_DEPTH, MAX_BODY_KEYS, scanJsonShape } from './json-body';
 
 const MB = 1024 * 1024;
 
@@ -82,6 +82,34 @@ describe('scanJsonShape', () => {
       expect(body.length).toBeLessThanOrEqual(MB + 8);
       // Measured at most ~5 ms (json-body.ts); anything worse than linear would take seconds.
       expect(fastest(body)).toBeLessThan(50);
+    }
+  });
+
+  it('gives the same verdict however the body is cut into chunks (strings, escapes, UTF-8 split)', () => {
+    const texts = [
+      '{"username":"a","password":"b"}',
+      JSON.stringify({ s: '\\"[{:,'.repeat(50), t: 'é€😀'.repeat(10) }),
+      `{"a\\"":"\\\\",${'['.repeat(MAX_BODY_DEPTH)}`,
+      `["\\\\",${'['.repeat(MAX_BODY_DEPTH)}]`,
+      nested(MAX_BODY_DEPTH),
+      nested(MAX_BODY_DEPTH + 1),
+      keys(MAX_BODY_KEYS),
+      keys(MAX_BODY_KEYS + 1),
+      `[${Array(MAX_BODY_KEYS + 1)
+        .fill('"x\\"y"')
+        .join(',')}]`,
+    ];
+    for (const text of texts) {
+      const whole = scanJsonShape(text);
+      const bytes = Buffer.from(text, 'utf8');
+      for (const size of [1, 2, 3, 7, 64]) {
+        const scanner = new JsonShapeScanner();
+        let verdict: string | undefined;
+        for (let i = 0; i < bytes.length && verdict === undefined; i += size) {
+          verdict = scanner.feed(bytes.subarray(i, i + size));
+        }
+        expect([text.slice(0, 40), size, verdict]).toEqual([text.slice(0, 40), size, whole]);
+      }
     }
   });
 });

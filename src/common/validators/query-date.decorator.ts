@@ -58,7 +58,7 @@ export function IsQueryDate(options?: ValidationOptions) {
       type: 'string',
       pattern: QUERY_DATE_PATTERN,
       example: '2026-01-31',
-      oneOf: [
+      anyOf: [
         { type: 'string', format: 'date' },
         { type: 'string', format: 'date-time' },
       ],
