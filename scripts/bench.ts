@@ -22,7 +22,7 @@ const quick = process.argv.includes('--quick');
 const WARM = quick ? 1 : 3;
 const SECONDS = quick ? 2 : 10;
 /** Interleaved rounds of the hostile-bodies scenario (reads alone, reads attacked). */
-const ROUNDS = quick ? 1 : 3;
+const ROUNDS = quick ? 1 : 5;
 
 interface Row extends LoadResult {
   baseline?: string;
