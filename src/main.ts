@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.factory';
-import { closeOnSignals } from './common/shutdown/shutdown-signals';
+import { closeOnSignals } from './shutdown/shutdown-signals';
 import { appConfig } from './config/app.config';
 
 async function bootstrap(): Promise<void> {

@@ -5,7 +5,7 @@ import { CacheFamilies } from '../common/decorators/cache-policy.decorator';
 import { AuthUser, CurrentUser } from '../common/decorators/current-user.decorator';
 import { Public } from '../common/decorators/public.decorator';
 import { ApiProblems } from '../common/openapi/api-problems.decorator';
-import { LoginThrottle } from '../common/rate-limit/login-throttle.decorator';
+import { LoginThrottle } from '../rate-limit/login-throttle.decorator';
 import { AuthService } from './auth.service';
 import { LoginDto } from './dto/login.dto';
 import { RefreshDto } from './dto/refresh.dto';

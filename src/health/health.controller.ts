@@ -9,7 +9,7 @@ import {
 import { DomainError } from '../common/errors/domain-error';
 import { SkipThrottle } from '@nestjs/throttler';
 import { NoCache } from '../common/decorators/cache-policy.decorator';
-import { ShutdownState } from '../common/shutdown/shutdown-state';
+import { ShutdownState } from '../shutdown/shutdown-state';
 import { Public } from '../common/decorators/public.decorator';
 import { ApiProblems } from '../common/openapi/api-problems.decorator';
 import { DependencyStatusDto, LivenessDto, ReadinessDto } from './dto/health.dto';

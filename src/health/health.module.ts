@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { ShutdownState } from '../common/shutdown/shutdown-state';
+import { ShutdownState } from '../shutdown/shutdown-state';
 import { HealthController } from './health.controller';
 import { RedisHealthIndicator } from './redis.health';
 

@@ -3,7 +3,7 @@ import { getRepositoryToken } from '@nestjs/typeorm';
 import { QueryFailedError } from 'typeorm';
 import { Product } from './entities/product.entity';
 import { ProductsService } from './products.service';
-import { CacheVersionService } from '../common/cache/cache-version.service';
+import { CacheVersionService } from '../http-cache/cache-version.service';
 
 const product = (over: Partial<Product> = {}): Product => ({
   id: 1,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { CacheVersionService } from '../common/cache/cache-version.service';
+import { CacheVersionService } from '../http-cache/cache-version.service';
 import { conflict, invalid, notFound } from '../common/errors/domain-error';
 import { isDuplicateError } from '../common/errors/problem';
 import { LIKE_ESCAPE, likeContains } from '../common/like';

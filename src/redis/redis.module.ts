@@ -1,7 +1,7 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import Redis from 'ioredis';
-import { cacheConfig } from '../../config/cache.config';
+import { cacheConfig } from '../config/cache.config';
 import { REDIS_COMMAND_TIMEOUT_MS, RedisCircuit } from './redis-circuit';
 
 /** The shared ioredis client, or null when REDIS_URL is not set. */

@@ -2,7 +2,7 @@ import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
 import { randomBytes } from 'node:crypto';
-import { CacheFamily } from '../decorators/cache-policy.decorator';
+import { CacheFamily } from '../common/decorators/cache-policy.decorator';
 
 const versionKey = (family: string) => `cache-version:${family}`;
 /** Longer than any cached response lives; an expired version only costs misses. */

@@ -1,8 +1,8 @@
 import { Controller, Get, Post } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CacheFamilies, NoCache, SharedCache } from '../decorators/cache-policy.decorator';
-import { MemoReflector } from '../memo-reflector';
+import { CacheFamilies, NoCache, SharedCache } from '../common/decorators/cache-policy.decorator';
+import { MemoReflector } from '../common/memo-reflector';
 import { CacheVersionService } from './cache-version.service';
 import { HttpCacheFastPath } from './http-cache.fast-path';
 import { HttpCacheGuard } from './http-cache.guard';

@@ -2,8 +2,8 @@ import { Controller, Get, Post } from '@nestjs/common';
 import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
-import { CacheFamilies, SharedCache } from '../decorators/cache-policy.decorator';
-import { MemoReflector } from '../memo-reflector';
+import { CacheFamilies, SharedCache } from '../common/decorators/cache-policy.decorator';
+import { MemoReflector } from '../common/memo-reflector';
 import { cacheRouteOf, nestRouteOf, tagNestRoutes } from './cache-route';
 
 @Controller('products')

@@ -8,8 +8,8 @@ import {
   CACHE_POLICY_KEY,
   CacheFamily,
   CachePolicy,
-} from '../decorators/cache-policy.decorator';
-import { MemoReflector } from '../memo-reflector';
+} from '../common/decorators/cache-policy.decorator';
+import { MemoReflector } from '../common/memo-reflector';
 
 /** A route's controller class and method, as Nest's ExecutionContext names them. */
 export interface NestRoute {

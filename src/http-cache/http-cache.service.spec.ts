@@ -2,7 +2,7 @@ import { ConfigType } from '@nestjs/config';
 import type { Cache } from 'cache-manager';
 import { FastifyRequest } from 'fastify';
 import { parse } from 'fast-querystring';
-import { cacheConfig } from '../../config/cache.config';
+import { cacheConfig } from '../config/cache.config';
 import { CacheVersionService } from './cache-version.service';
 import { HttpCacheService, normalisedQuery } from './http-cache.service';
 

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CacheFamily } from '../decorators/cache-policy.decorator';
-import { MemoReflector } from '../memo-reflector';
+import { CacheFamily } from '../common/decorators/cache-policy.decorator';
+import { MemoReflector } from '../common/memo-reflector';
 import { CacheVersionService } from './cache-version.service';
 import { cacheRouteOf } from './cache-route';
 import { HttpCacheFastPath } from './http-cache.fast-path';

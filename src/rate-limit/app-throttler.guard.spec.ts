@@ -1,7 +1,7 @@
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { SkipThrottle, Throttle, ThrottlerModuleOptions } from '@nestjs/throttler';
-import { TokenService } from '../../auth/token.service';
-import { MemoReflector } from '../memo-reflector';
+import { TokenService } from '../auth/token.service';
+import { MemoReflector } from '../common/memo-reflector';
 import { AppThrottlerGuard } from './app-throttler.guard';
 import { MemoryThrottlerStorage } from './memory-throttler.storage';
 import { LOGIN_THROTTLE_KEY, LoginThrottle } from './login-throttle.decorator';

@@ -3,9 +3,9 @@ import { GUARDS_METADATA, INTERCEPTORS_METADATA } from '@nestjs/common/constants
 // Nest's own ExecutionContext implementation: guards get exactly what Nest would give them.
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CacheFamily, CachePolicy } from '../decorators/cache-policy.decorator';
-import { sendProblem } from '../filters/send-problem';
-import { MemoReflector } from '../memo-reflector';
+import { CacheFamily, CachePolicy } from '../common/decorators/cache-policy.decorator';
+import { sendProblem } from '../common/filters/send-problem';
+import { MemoReflector } from '../common/memo-reflector';
 import { cacheRouteOf, NestRoute, nestRouteOf } from './cache-route';
 import { HttpCacheService } from './http-cache.service';
 

@@ -5,8 +5,8 @@ import type { Cache } from 'cache-manager';
 import { FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
-import { cacheConfig } from '../../config/cache.config';
-import { CacheFamily, CachePolicy } from '../decorators/cache-policy.decorator';
+import { cacheConfig } from '../config/cache.config';
+import { CacheFamily, CachePolicy } from '../common/decorators/cache-policy.decorator';
 import { CacheVersionService } from './cache-version.service';
 
 /** Longer cache keys are hashed. */

@@ -1,5 +1,5 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
-import { MemoReflector } from '../memo-reflector';
+import { MemoReflector } from '../common/memo-reflector';
 import {
   InjectThrottlerOptions,
   InjectThrottlerStorage,
@@ -19,7 +19,7 @@ import {
   THROTTLER_TTL,
 } from '@nestjs/throttler/dist/throttler.constants';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { TokenService } from '../../auth/token.service';
+import { TokenService } from '../auth/token.service';
 
 /** The lowest `remaining` reported so far for a request, so the tightest limit is shown. */
 const shown = new WeakMap<object, number>();
