@@ -1,0 +1,14 @@
+/**
+ * A slug made from a name: accents removed (NFKD, combining marks dropped), lower case,
+ * every run of other characters one dash. '' when the name has no ASCII letter or digit.
+ */
+export function slugify(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 200)
+    .replace(/-+$/, '');
+}
