@@ -155,7 +155,7 @@ function sqliteSimpleTx(db: Database) {
     'SELECT id, name, priceCents FROM products WHERE id IN (?) AND deletedAt IS NULL',
   );
   const take = db.prepare(
-    'UPDATE products SET stock = stock - ? WHERE id = ? AND stock >= ? AND deletedAt IS NULL',
+    'UPDATE products SET stock = stock - ? WHERE id = ? AND stock - ? >= 0 AND deletedAt IS NULL',
   );
   const order = db.prepare(
     "INSERT INTO orders (customerId, status, totalCents, orderDate) VALUES (?, 'pending', ?, ?)",
@@ -190,7 +190,7 @@ function mysqlSimpleTx(databaseUrl: string): Tx & { end(): Promise<void> } {
         [productId],
       )) as { id: number; name: string; priceCents: string }[];
       const upd = (await q(
-        'UPDATE products SET stock = stock - ? WHERE id = ? AND stock >= ? AND deletedAt IS NULL',
+        'UPDATE products SET stock = stock - ? WHERE id = ? AND stock - ? >= 0 AND deletedAt IS NULL',
         [1, productId, 1],
       )) as { affectedRows: number };
       if (upd.affectedRows !== 1) throw new Error('short');

@@ -72,7 +72,7 @@ export function* placeOrder(
   assertPlaceable(customerId, merged);
   const ids = merged.map((l) => l.productId);
   // One step, so one packet on MySQL: the conditional decrements, in ascending productId
-  // order (the row lock plus `stock >= ?` means stock never goes below zero, however many
+  // order (the row lock plus `stock - ? >= 0` means stock never goes below zero, however many
   // orders race for the last units), then the customer and products, then the order row.
   // Read after the locks, the names and prices are the current ones and stay so until
   // COMMIT. The read gives one row per product found (soft-deleted ones excluded: they can
@@ -81,12 +81,14 @@ export function* placeOrder(
   // prices this step reads. Nobody sees the row before COMMIT; on a 409/422 it is rolled
   // back with the rest. (Not INSERT ... SELECT: that takes the table's AUTO_INCREMENT lock
   // for the whole statement in MySQL, which cost 20% of the driver's orders per second.)
+  // `stock - ? >= 0`, not `stock >= ?`: an index on stock (for ?stockBelow) must never be
+  // chosen to find the row, or the update locks its gaps and concurrent orders deadlock.
   let results: StatementResult[];
   try {
     results = yield [
       ...merged.map((line) =>
         statement(
-          'UPDATE products SET stock = stock - ?, updatedAt = ? WHERE id = ? AND stock >= ? AND deletedAt IS NULL',
+          'UPDATE products SET stock = stock - ?, updatedAt = ? WHERE id = ? AND stock - ? >= 0 AND deletedAt IS NULL',
           [line.quantity, stamp, line.productId, line.quantity],
         ),
       ),
