@@ -60,7 +60,7 @@ describe('Refused bodies: answered at once, the rest unread, no answer lost (e2e
 
   beforeAll(async () => {
     t = await startApp();
-    const server = t.app.getHttpServer() as Server;
+    const server = t.app.getHttpServer();
     server.on('connection', (socket: Socket) =>
       socket.on('close', () => bytesRead.push(socket.bytesRead)),
     );
@@ -88,7 +88,7 @@ describe('Refused bodies: answered at once, the rest unread, no answer lost (e2e
 
   /** Until the server has no connection open (each closes within the lingering time, 2 s). */
   async function allClosed(): Promise<void> {
-    const server = t.app.getHttpServer() as Server;
+    const server = t.app.getHttpServer();
     const count = () => new Promise<number>((r) => server.getConnections((_, n) => r(n)));
     const until = Date.now() + 5000;
     while ((await count()) > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
