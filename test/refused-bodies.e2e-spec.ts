@@ -5,7 +5,6 @@
  * connection before the client has read the answer.
  */
 import { request } from 'node:http';
-import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { startApp, TestApp } from './helpers/test-app';
 
