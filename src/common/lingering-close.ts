@@ -35,8 +35,8 @@ export function lingerAfterRefusal(
   if (lingering.has(socket)) return;
   lingering.add(socket);
   request.pause();
-  // Node's server calls this once the answer is written (after resuming the request to
-  // drop the rest of its body, which the pause below undoes before any byte is read).
+  // Node's server calls this once the answer is written. A resume of the socket may still
+  // be pending from its own reading; `hold` undoes it before another byte is read.
   socket.destroySoon = function lingeringClose(this: Socket): void {
     this.end();
     const unread = unreadLingering < maxUnread;
