@@ -25,24 +25,29 @@ const lingering = new WeakSet<Socket>();
  * complete answer and the end of the connection), and the socket itself is closed
  * LINGER_MS later. Under a flood of such connections (more than MAX_UNREAD_LINGERING held
  * at once) further ones are read and dropped while they linger, as before, so that kernel
- * memory stays bounded (Node's server drops the rest of their bodies); they close at the
- * client's FIN (or after LINGER_MS).
+ * memory stays bounded; they close at the client's FIN (or after LINGER_MS).
  */
-export function lingerAfterRefusal(request: IncomingMessage): void {
+export function lingerAfterRefusal(
+  request: IncomingMessage,
+  maxUnread = MAX_UNREAD_LINGERING,
+): void {
   const socket = request.socket;
   if (lingering.has(socket)) return;
   lingering.add(socket);
   request.pause();
-  // Node's server calls this once the answer is written (after resuming the request to
-  // drop the rest of its body, which the pause below undoes before any byte is read).
+  // Node's server calls this once the answer is written. A resume of the socket may still
+  // be pending from its own reading; `hold` undoes it before another byte is read.
   socket.destroySoon = function lingeringClose(this: Socket): void {
     this.end();
-    const unread = unreadLingering < MAX_UNREAD_LINGERING;
+    const unread = unreadLingering < maxUnread;
     if (unread) {
       unreadLingering++;
       const hold = () => this.pause();
       hold();
       this.on('resume', hold);
+    } else {
+      // Read to its end and dropped (no listener is left on the request).
+      request.resume();
     }
     const timer = setTimeout(() => this.destroy(), LINGER_MS).unref();
     this.once('close', () => {
