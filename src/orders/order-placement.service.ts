@@ -6,7 +6,7 @@ import {
   deferred,
   placeholders,
   statement,
-  StatementResult,
+  step,
   StatementScript,
 } from '../database/statement-script';
 import { OrderResponseDto } from './dto/order-response.dto';
@@ -26,8 +26,8 @@ interface CustomerProductRow {
 /**
  * Places an order: the statements of POST /orders and of the cart checkout, as a
  * statement script (database/statement-script.ts) that runs in its own transaction
- * (TransactionRunner.runScript) or in the caller's (runScriptIn). Any error leaves the
- * transaction to roll back.
+ * (TransactionRunner.runScript), alone or composed into a larger script (the checkout,
+ * cart/checkout.script.ts). Any error leaves the transaction to roll back.
  *
  * Plain, portable, parameterised SQL rather than repository calls, because this is the
  * hottest write and its statements run while the transaction holds its locks: each
@@ -76,34 +76,30 @@ export function* placeOrder(
   // prices this step reads. Nobody sees the row before COMMIT; on a 409/422 it is rolled
   // back with the rest. (Not INSERT ... SELECT: that takes the table's AUTO_INCREMENT lock
   // for the whole statement in MySQL, which cost 20% of the driver's orders per second.)
-  let results: StatementResult[];
-  try {
-    results = yield [
-      ...merged.map((line) =>
+  const taken = yield* withCustomerReference(
+    customerId,
+    step({
+      decrements: merged.map((line) =>
         statement(
           'UPDATE products SET stock = stock - ?, updatedAt = ? WHERE id = ? AND stock >= ? AND deletedAt IS NULL',
           [line.quantity, stamp, line.productId, line.quantity],
         ),
       ),
-      statement(
+      found: statement(
         'SELECT c.id AS customerId, c.name AS customerName, c.email AS customerEmail, ' +
           'p.id AS id, p.name AS name, p.priceCents AS priceCents FROM customers c ' +
           `LEFT JOIN products p ON p.id IN (${placeholders(ids.length)}) AND p.deletedAt IS NULL ` +
           'WHERE c.id = ?',
         [...ids, customerId],
       ),
-      statement(
+      order: statement(
         'INSERT INTO orders (customerId, status, totalCents, orderDate, createdAt, updatedAt) ' +
           "VALUES (?, 'pending', 0, ?, ?, ?)",
         [customerId, stamp, stamp, stamp],
       ),
-    ];
-  } catch (err) {
-    // The order row's only foreign key is its customer's.
-    if (isMissingReferenceError(err)) throw missingCustomer(customerId);
-    throw err;
-  }
-  const found = results[merged.length].rows as unknown as CustomerProductRow[];
+    }),
+  );
+  const found = taken.found.rows as unknown as CustomerProductRow[];
   if (found.length === 0) throw missingCustomer(customerId);
   const customer = {
     id: Number(found[0].customerId),
@@ -123,7 +119,7 @@ export function* placeOrder(
     );
   }
   merged.forEach((line, i) => {
-    if (results[i].affected !== 1) {
+    if (taken.decrements[i].affected !== 1) {
       throw conflict(
         `Insufficient stock for product ${line.productId} ("${byId.get(line.productId)?.name}"): ${line.quantity} requested`,
       );
@@ -141,7 +137,7 @@ export function* placeOrder(
     };
   });
   const totalCents = items.reduce((sum, i) => sum + i.lineTotalCents, 0);
-  const inserted = results[merged.length + 1];
+  const inserted = taken.order;
   const orderId = inserted.insertId;
   if (inserted.affected !== 1 || !orderId) throw new Error('INSERT INTO orders reported no id');
   // Nothing below reads its result: on MySQL it travels with the next packet (the COMMIT,
@@ -165,6 +161,19 @@ export function* placeOrder(
     customer,
     items,
   );
+}
+
+/** The order row's only foreign key is its customer's: a missing one is a 422. */
+function* withCustomerReference<T>(
+  customerId: number,
+  script: StatementScript<T>,
+): StatementScript<T> {
+  try {
+    return yield* script;
+  } catch (err) {
+    if (isMissingReferenceError(err)) throw missingCustomer(customerId);
+    throw err;
+  }
 }
 
 function missingCustomer(customerId: number) {
