@@ -12,7 +12,9 @@ import { OrderPlacementService } from '../orders/order-placement.service';
 import { ownCustomerId } from '../orders/orders.service';
 import { Product } from '../products/entities/product.entity';
 import { CartResponseDto } from './dto/cart-response.dto';
+import { assertOneShippingChoice } from '../addresses/shipping';
 import { checkoutScript } from './checkout.script';
+import { CheckoutDto } from './dto/checkout.dto';
 import { CartItem } from './entities/cart-item.entity';
 
 @Injectable()
@@ -80,15 +82,21 @@ export class CartService {
    * empties the cart in the same transaction (checkout.script.ts), through the same
    * idempotency path.
    */
-  async checkout(user: AuthUser, key: string | undefined): Promise<IdempotentResult> {
+  async checkout(
+    user: AuthUser,
+    key: string | undefined,
+    shipping: CheckoutDto,
+  ): Promise<IdempotentResult> {
     const customerId = ownCustomerId(user);
+    assertOneShippingChoice(shipping);
     const lockCustomer = isMysql(this.dataSource.options);
     return this.idempotency.executeScript(
-      { accountId: user.id, key, method: 'POST', path: '/cart/checkout', body: {} },
+      // The address is part of the request: the same key with another one is a 422.
+      { accountId: user.id, key, method: 'POST', path: '/cart/checkout', body: shipping },
       201,
       () =>
         checkoutScript({ customerId, lockCustomer }, (lines) =>
-          this.placement.script(customerId, lines),
+          this.placement.script(customerId, lines, shipping),
         ),
     );
   }

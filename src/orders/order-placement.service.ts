@@ -9,6 +9,13 @@ import {
   step,
   StatementScript,
 } from '../database/statement-script';
+import {
+  assertOneShippingChoice,
+  SHIPPING_FIELDS,
+  ShippingChoice,
+  ShippingSnapshot,
+  shippingSnapshot,
+} from '../addresses/shipping';
 import { OrderResponseDto } from './dto/order-response.dto';
 import { Order } from './entities/order.entity';
 import { assertPlaceable, lineTotalCents, mergeLines, OrderLine } from './order-rules';
@@ -43,10 +50,17 @@ export class OrderPlacementService {
   script(
     customerId: number,
     lines: readonly OrderLine[],
+    shipping: ShippingChoice = {},
     now = new Date(),
   ): StatementScript<OrderResponseDto> {
     assertPlaceable(customerId, lines);
-    return placeOrder(customerId, mergeLines(lines), now, this.dateParameter(now));
+    assertOneShippingChoice(shipping);
+    const merged = mergeLines(lines);
+    const stamp = this.dateParameter(now);
+    return (function* () {
+      const address = yield* shippingSnapshot(customerId, shipping);
+      return yield* placeOrder(customerId, merged, now, stamp, address);
+    })();
   }
 
   /** A date as the driver stores it (SQLite keeps text, MySQL a DATETIME), as TypeORM would write it. */
@@ -62,6 +76,7 @@ export function* placeOrder(
   merged: readonly OrderLine[],
   now: Date,
   stamp: unknown,
+  shipping: ShippingSnapshot | null = null,
 ): StatementScript<OrderResponseDto> {
   // Before any statement is built (a generator's body runs at its first next()).
   assertPlaceable(customerId, merged);
@@ -93,9 +108,9 @@ export function* placeOrder(
         [...ids, customerId],
       ),
       order: statement(
-        'INSERT INTO orders (customerId, status, totalCents, orderDate, createdAt, updatedAt) ' +
-          "VALUES (?, 'pending', 0, ?, ?, ?)",
-        [customerId, stamp, stamp, stamp],
+        `INSERT INTO orders (customerId, status, totalCents, orderDate, createdAt, updatedAt, ${SHIPPING_COLUMNS}) ` +
+          `VALUES (?, 'pending', 0, ?, ?, ?, ${placeholders(SHIPPING_FIELDS.length)})`,
+        [customerId, stamp, stamp, stamp, ...SHIPPING_FIELDS.map((f) => shipping?.[f] ?? null)],
       ),
     }),
   );
@@ -160,8 +175,14 @@ export function* placeOrder(
     { id: orderId, orderDate: now, status: 'pending', totalCents },
     customer,
     items,
+    shipping,
   );
 }
+
+/** The snapshot's columns (orders.shippingName, ...), in SHIPPING_FIELDS order. */
+const SHIPPING_COLUMNS = SHIPPING_FIELDS.map(
+  (f) => `shipping${f[0].toUpperCase()}${f.slice(1)}`,
+).join(', ');
 
 /** The order row's only foreign key is its customer's: a missing one is a 422. */
 function* withCustomerReference<T>(
