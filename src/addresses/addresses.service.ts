@@ -70,7 +70,7 @@ function customerOf(user: AuthUser): number {
 function definedFields(dto: UpdateAddressDto): Partial<Address> {
   return Object.fromEntries(
     Object.entries(dto).filter(([, v]) => v !== undefined),
-  ) as Partial<Address>;
+  );
 }
 
 /**
