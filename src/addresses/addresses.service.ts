@@ -68,9 +68,7 @@ function customerOf(user: AuthUser): number {
 
 /** The fields a PATCH gives (undefined means "keep"; null clears an optional one). */
 function definedFields(dto: UpdateAddressDto): Partial<Address> {
-  return Object.fromEntries(
-    Object.entries(dto).filter(([, v]) => v !== undefined),
-  );
+  return Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined));
 }
 
 /**
