@@ -13,6 +13,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
+import autocannon from 'autocannon';
 import { load } from './load';
 import { benchEnv, freePort } from './processes';
 import { seed } from './seed';
@@ -102,7 +103,7 @@ async function runOnce(dir: string): Promise<{ placeOrder: number; checkout: num
       await new Promise((r) => setTimeout(r, 200));
     }
     const data = await seed(url, true);
-    const tokens = await shoppers(url, data.adminToken, CONNECTIONS);
+    const tokens = await shoppers(url, data.adminToken, CONNECTIONS + 10);
     let i = 0;
     const pick = <T>(xs: T[]) => xs[i++ % xs.length];
     const placeNext = () => ({
@@ -118,36 +119,67 @@ async function runOnce(dir: string): Promise<{ placeOrder: number; checkout: num
       method: 'POST',
       next: placeNext,
     });
-    // Per connection: put a line, check out (the cart is then empty again), and so on.
-    let conn = 0;
-    const pair = await load({
-      name: 'checkout',
-      url,
-      seconds: SECONDS,
-      next: (ctx) => {
-        ctx.n ??= conn++;
-        const k = ((ctx.k as number | undefined) ?? 0) + 1;
-        ctx.k = k;
-        const headers = { authorization: `Bearer ${tokens[(ctx.n as number) % tokens.length]}` };
-        return k % 2 === 1
-          ? {
-              method: 'PUT',
-              path: `/api/v1/cart/items/${pick(data.productIds)}`,
-              headers,
-              body: '{"quantity":1}',
-            }
-          : { method: 'POST', path: '/api/v1/cart/checkout', headers };
-      },
-    });
-    if ((place.statuses['500'] ?? 0) + (pair.statuses['500'] ?? 0) > 0) throw new Error('500s');
-    return {
-      placeOrder: place.reqPerSec,
-      checkout: Math.round((pair.statuses['201'] ?? 0) / SECONDS),
-    };
+    const checkouts = await checkoutLoad(url, tokens, data.productIds);
+    if ((place.statuses['500'] ?? 0) > 0) throw new Error('500s');
+    return { placeOrder: place.reqPerSec, checkout: checkouts };
   } finally {
     proc.kill('SIGTERM');
     await new Promise((r) => proc.once('exit', r));
   }
+}
+
+/**
+ * Checkouts per second: each connection puts a line into a cart, then checks it out. A
+ * cart is taken from a pool for the pair and given back after its checkout, so no two
+ * connections ever share one (autocannon resets a connection's context every cycle).
+ */
+function checkoutLoad(url: string, tokens: string[], productIds: number[]): Promise<number> {
+  const free = [...tokens];
+  let i = 0;
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url,
+        connections: CONNECTIONS,
+        duration: SECONDS,
+        requests: [
+          {
+            method: 'PUT',
+            setupRequest: (req, context: object) => {
+              const ctx = context as { token?: string };
+              ctx.token = free.pop() ?? tokens[0];
+              return {
+                ...req,
+                path: `/api/v1/cart/items/${productIds[i++ % productIds.length]}`,
+                headers: {
+                  authorization: `Bearer ${ctx.token}`,
+                  'content-type': 'application/json',
+                },
+                body: '{"quantity":1}',
+              };
+            },
+          },
+          {
+            method: 'POST',
+            setupRequest: (req, context: object) => ({
+              ...req,
+              path: '/api/v1/cart/checkout',
+              headers: { authorization: `Bearer ${(context as { token: string }).token}` },
+            }),
+            onResponse: (_status, _body, context: object) => {
+              free.push((context as { token: string }).token);
+            },
+          },
+        ],
+      },
+      (err, result) => {
+        if (err) return reject(err instanceof Error ? err : new Error(String(err)));
+        const created = result.statusCodeStats?.['201']?.count ?? 0;
+        if ((result.statusCodeStats?.['500']?.count ?? 0) > 0) return reject(new Error('500s'));
+        resolve(Math.round(created / SECONDS));
+      },
+    );
+  });
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

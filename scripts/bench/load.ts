@@ -17,13 +17,8 @@ export interface LoadOptions {
   seconds: number;
   connections?: number;
   method?: 'GET' | 'POST';
-  /** Called per request with its connection's context: returns path, headers and body (and a method of its own). */
-  next: (context: Record<string, unknown>) => {
-    method?: 'GET' | 'POST' | 'PUT';
-    path: string;
-    headers?: Record<string, string>;
-    body?: string;
-  };
+  /** Called per request: returns path, headers and body. */
+  next: () => { path: string; headers?: Record<string, string>; body?: string };
   /** Stop after this many requests instead of a duration (for last-units). */
   amount?: number;
 }
@@ -39,11 +34,10 @@ export function load(opts: LoadOptions): Promise<LoadResult> {
         method: opts.method ?? 'GET',
         requests: [
           {
-            setupRequest: (req, context: object) => {
-              const n = opts.next(context as Record<string, unknown>);
+            setupRequest: (req) => {
+              const n = opts.next();
               return {
                 ...req,
-                ...(n.method ? { method: n.method } : {}),
                 path: n.path,
                 headers: {
                   ...(n.headers ?? {}),
