@@ -157,7 +157,7 @@ describe('A client generated from swagger.yaml (openapi-fetch)', () => {
     line1: '1 Market Street',
     city: 'Dublin',
     postalCode: 'D01 F5P2',
-    country: 'IE',
+    country: 'IE' as const,
   };
 
   it('saves a shipping address and lists it', async () => {

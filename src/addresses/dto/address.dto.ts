@@ -1,7 +1,16 @@
 import { ApiProperty, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsISO31661Alpha2, IsOptional, IsString, Matches } from 'class-validator';
+import { IsIn, isISO31661Alpha2, IsOptional, IsString, Matches } from 'class-validator';
 import { TextLength } from '../../common/validators/text-length.decorator';
+
+const LETTERS = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'];
+/**
+ * The assigned ISO 3166-1 alpha-2 codes, upper case: the pairs class-validator's
+ * isISO31661Alpha2 (validator.js's list) takes, so the document can publish them as an enum.
+ */
+export const COUNTRY_CODES = LETTERS.flatMap((a) => LETTERS.map((b) => a + b)).filter((c) =>
+  isISO31661Alpha2(c),
+);
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -44,11 +53,12 @@ export class AddressDto {
   postalCode: string;
 
   /** An assigned ISO 3166-1 alpha-2 code, upper case. */
-  @ApiProperty({ example: 'GB', pattern: '^[A-Z]{2}$' })
+  @ApiProperty({ example: 'GB', enum: COUNTRY_CODES })
   @Transform(trim)
   @IsString()
-  @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code in upper case' })
-  @IsISO31661Alpha2({ message: 'country must be an assigned ISO 3166-1 alpha-2 code' })
+  @IsIn(COUNTRY_CODES, {
+    message: 'country must be an assigned ISO 3166-1 alpha-2 code in upper case, e.g. GB',
+  })
   country: string;
 
   /** E.164: `+`, then 7..15 digits starting with the country code. */

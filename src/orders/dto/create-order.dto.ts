@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ShippingChoiceDto } from '../../addresses/dto/shipping-choice.dto';
+import { ADDRESS_EXAMPLE, ShippingChoiceDto } from '../../addresses/dto/shipping-choice.dto';
 import { Type } from 'class-transformer';
 import { IsOptionalNotNull } from '../../common/validators/optional.decorator';
 import {
@@ -37,6 +37,11 @@ export class OrderLineDto {
  * unknown here and refused with 400. Lines naming the same product are merged.
  */
 export class CreateOrderDto extends ShippingChoiceDto {
+  static override readonly openApiSchema = {
+    ...ShippingChoiceDto.openApiSchema,
+    example: { items: [{ productId: 1, quantity: 2 }], shippingAddress: ADDRESS_EXAMPLE },
+  };
+
   /** 1..50 lines; lines for the same product are merged (their quantities added). */
   @IsArray()
   @ArrayMinSize(1)
