@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AccountsModule } from './accounts/accounts.module';
+import { AddressesModule } from './addresses/addresses.module';
 import { AuthModule } from './auth/auth.module';
 import { CartModule } from './cart/cart.module';
 import { CategoriesModule } from './categories/categories.module';
@@ -31,6 +32,7 @@ import { ProductsModule } from './products/products.module';
     IdempotencyModule,
     OrdersModule,
     CartModule,
+    AddressesModule,
     HealthModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],

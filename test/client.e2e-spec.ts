@@ -151,8 +151,30 @@ describe('A client generated from swagger.yaml (openapi-fetch)', () => {
     expect(data!.items).toHaveLength(2);
   });
 
-  it('checks out with an idempotency key, and a retry returns the same order', async () => {
+  let addressId: number;
+  const address = {
+    name: 'Client User',
+    line1: '1 Market Street',
+    city: 'Dublin',
+    postalCode: 'D01 F5P2',
+    country: 'IE' as const,
+  };
+
+  it('saves a shipping address and lists it', async () => {
+    const saved = await shop.POST('/api/v1/auth/me/addresses', {
+      body: address,
+      ...as(customerToken),
+    });
+    expect(saved.response.status).toBe(201);
+    expect(saved.data).toMatchObject({ ...address, line2: null, region: null, phone: null });
+    addressId = saved.data!.id;
+    const { data } = await shop.GET('/api/v1/auth/me/addresses', as(customerToken));
+    expect(data!.data.map((a) => a.id)).toEqual([addressId]);
+  });
+
+  it('checks out to the saved address with an idempotency key, and a retry returns the same order', async () => {
     const key = {
+      body: { shippingAddressId: addressId },
       headers: { ...as(customerToken).headers, 'Idempotency-Key': 'client-journey-1' },
     };
     const first = await shop.POST('/api/v1/cart/checkout', key);
@@ -173,6 +195,7 @@ describe('A client generated from swagger.yaml (openapi-fetch)', () => {
     });
     expect(error).toBeUndefined();
     expect(data).toMatchObject({ id: orderId, status: 'pending', total: '19.80' });
+    expect(data!.shippingAddress).toEqual({ ...address, line2: null, region: null, phone: null });
     expect(data!.items.map((i) => [i.name, i.quantity, i.lineTotal])).toEqual(
       expect.arrayContaining([
         ['Client tea', 3, '12.30'],
@@ -241,5 +264,19 @@ describe('A client generated from swagger.yaml (openapi-fetch)', () => {
       ['order', -3, 7],
       ['initial', 10, 10],
     ]);
+  });
+
+  it('edits the saved address; the order keeps the address it was placed with', async () => {
+    const edited = await shop.PATCH('/api/v1/auth/me/addresses/{id}', {
+      params: { path: { id: addressId } },
+      body: { line1: '2 Market Street', line2: 'Floor 3' },
+      ...as(customerToken),
+    });
+    expect(edited.data).toMatchObject({ line1: '2 Market Street', line2: 'Floor 3' });
+    const { data } = await shop.GET('/api/v1/orders/{id}', {
+      params: { path: { id: orderId } },
+      ...as(customerToken),
+    });
+    expect(data!.shippingAddress).toMatchObject({ line1: '1 Market Street', line2: null });
   });
 });

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CacheFamilies } from '../common/decorators/cache-policy.decorator';
 import { AuthUser, CurrentUser } from '../common/decorators/current-user.decorator';
@@ -11,6 +11,7 @@ import { replyIdempotent } from '../idempotency/reply';
 import { OrderResponseDto } from '../orders/dto/order-response.dto';
 import { CartService } from './cart.service';
 import { CartResponseDto } from './dto/cart-response.dto';
+import { CheckoutDto } from './dto/checkout.dto';
 import { SetCartItemDto } from './dto/set-cart-item.dto';
 
 /** The signed-in customer's cart. Administrators have no cart (403). */
@@ -74,17 +75,20 @@ export class CartController {
   @CacheFamilies('cart', 'orders', 'products')
   @HttpCode(201)
   @ApiOperation({
-    summary: 'Place an order from the cart and empty it, in one transaction',
+    summary:
+      'Place an order from the cart and empty it, in one transaction (optionally shipping to an address)',
     operationId: 'checkoutCart',
   })
+  @ApiBody({ type: CheckoutDto, required: false })
   @ApiIdempotencyKey()
   @ApiResponse({ status: 201, type: OrderResponseDto })
-  @ApiProblems(400, 409, 422)
+  @ApiProblems(400, 404, 409, 422)
   async checkout(
     @CurrentUser() user: AuthUser,
+    @Body() dto: CheckoutDto,
     @IdempotencyKeyHeader() key: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<OrderResponseDto> {
-    return replyIdempotent<OrderResponseDto>(reply, await this.cart.checkout(user, key));
+    return replyIdempotent<OrderResponseDto>(reply, await this.cart.checkout(user, key, dto));
   }
 }

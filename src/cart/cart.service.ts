@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser } from '../common/decorators/current-user.decorator';
 import { conflict, notFound, unprocessable } from '../common/errors/domain-error';
 import { isDuplicateError } from '../common/errors/problem';
@@ -8,11 +8,13 @@ import { isMysql } from '../database/typeorm-options';
 import { Customer } from '../customers/entities/customer.entity';
 import { MAX_LINES } from '../orders/dto/create-order.dto';
 import { IdempotencyService, IdempotentResult } from '../idempotency/idempotency.service';
-import { runScriptIn } from '../database/statement-script';
 import { OrderPlacementService } from '../orders/order-placement.service';
 import { ownCustomerId } from '../orders/orders.service';
 import { Product } from '../products/entities/product.entity';
 import { CartResponseDto } from './dto/cart-response.dto';
+import { assertOneShippingChoice } from '../addresses/shipping';
+import { checkoutScript } from './checkout.script';
+import { CheckoutDto } from './dto/checkout.dto';
 import { CartItem } from './entities/cart-item.entity';
 
 @Injectable()
@@ -21,6 +23,7 @@ export class CartService {
     private readonly runner: TransactionRunner,
     private readonly placement: OrderPlacementService,
     private readonly idempotency: IdempotencyService,
+    private readonly dataSource: DataSource,
   ) {}
 
   async get(user: AuthUser): Promise<CartResponseDto> {
@@ -75,29 +78,26 @@ export class CartService {
   }
 
   /**
-   * Places an order from the cart with the same code (and rules) as POST /orders, and
-   * empties the cart in the same transaction.
+   * Places an order from the cart with the same script (and rules) as POST /orders, and
+   * empties the cart in the same transaction (checkout.script.ts), through the same
+   * idempotency path.
    */
-  async checkout(user: AuthUser, key: string | undefined): Promise<IdempotentResult> {
+  async checkout(
+    user: AuthUser,
+    key: string | undefined,
+    shipping: CheckoutDto,
+  ): Promise<IdempotentResult> {
     const customerId = ownCustomerId(user);
-    return this.idempotency.execute(
-      { accountId: user.id, key, method: 'POST', path: '/cart/checkout', body: {} },
+    assertOneShippingChoice(shipping);
+    const lockCustomer = isMysql(this.dataSource.options);
+    return this.idempotency.executeScript(
+      // The address is part of the request: the same key with another one is a 422.
+      { accountId: user.id, key, method: 'POST', path: '/cart/checkout', body: shipping },
       201,
-      async (em) => {
-        const items = await em.find(CartItem, {
-          where: { customerId },
-          order: { productId: 'ASC' },
-        });
-        if (items.length === 0) throw unprocessable('The cart is empty');
-        const order = await runScriptIn(em, this.placement.script(customerId, items, user.id));
-        // Deleting exactly the lines we read: a concurrent checkout of the same cart finds
-        // them gone (MySQL reads current rows in DELETE) and rolls back instead of ordering twice.
-        const res = await em.delete(CartItem, { customerId });
-        if (res.affected !== items.length) {
-          throw conflict('The cart changed during checkout; review it and try again');
-        }
-        return order;
-      },
+      () =>
+        checkoutScript({ customerId, lockCustomer }, (lines) =>
+          this.placement.script(customerId, lines, user.id, shipping),
+        ),
     );
   }
 

@@ -61,8 +61,25 @@ function malformedStrings(value: unknown, path: string, out: string[], depth = 0
   return out;
 }
 
+const OPTIONAL_BODY = Symbol('optionalBody');
+
+/**
+ * Marks a body DTO whose fields are all optional as a body that may be left out: a request
+ * without one validates as `{}` (a `null`, an array or a scalar is still a 400).
+ */
+export const OptionalBody = (): ClassDecorator => (target) =>
+  void Object.defineProperty(target, OPTIONAL_BODY, { value: true });
+
 class StrictValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (
+      value === undefined &&
+      metadata.type === 'body' &&
+      typeof metadata.metatype === 'function' &&
+      OPTIONAL_BODY in metadata.metatype
+    ) {
+      value = {};
+    }
     // A DTO body is a JSON object: Nest would take `null` (or no body) for `{}`, and an
     // array or a scalar is no DTO either. Every body route expects an object.
     if (

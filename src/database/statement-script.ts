@@ -1,5 +1,3 @@
-import { EntityManager } from 'typeorm';
-
 /** One parameterised statement; its text must not depend on the parameter values. */
 export interface Statement {
   sql: string;
@@ -25,15 +23,46 @@ export interface StatementResult {
 }
 
 /**
- * A transaction's work as a generator of statements: `const [result] = yield statement`,
- * or `const [a, b] = yield [statementA, statementB]`. It does no I/O itself, so one
- * script runs synchronously on better-sqlite3 (no await, so no other request can
+ * A transaction's work as a generator of statements: a script reads its results by
+ * name, `const { order } = yield* step({ lines: [...], order: statement(...) })`, and
+ * yields a deferred statement alone (`yield deferred(...)`). It does no I/O itself, so
+ * one script runs synchronously on better-sqlite3 (no await, so no other request can
  * interleave and no lock is taken) and asynchronously on MySQL, where the statements of
  * one step, the deferred ones before them and the transaction's BEGIN/COMMIT travel in
- * one packet (mysql-script-driver.ts), or inside a transaction someone else opened
- * (runScriptIn). Scripts compose with `yield*`.
+ * one packet (mysql-script-driver.ts). A script always runs in a transaction of its own
+ * (TransactionRunner.runScript); scripts compose with `yield*` (the cart checkout is
+ * its own read and delete, then the order placement, then the idempotency record).
  */
 export type StatementScript<T> = Generator<Step, T, StatementResult[]>;
+
+/** The statements of one step, each name standing for one statement or a list of them. */
+export type NamedStatements = Record<string, Statement | readonly Statement[]>;
+
+/** A step's results under the names of its statements. */
+export type NamedResults<S extends NamedStatements> = {
+  [K in keyof S]: S[K] extends readonly Statement[] ? StatementResult[] : StatementResult;
+};
+
+/**
+ * One step of named statements, sent together in the order they are written (so the
+ * names must not look like integers: those keys come first in an object). A driver
+ * error reaches the caller at its `yield*`.
+ */
+export function* step<S extends NamedStatements>(named: S): StatementScript<NamedResults<S>> {
+  const parts = Object.entries(named);
+  const results = yield parts.flatMap(([, part]) => stepStatements(part));
+  const out: Record<string, StatementResult | StatementResult[]> = {};
+  let i = 0;
+  for (const [name, part] of parts) {
+    if ('sql' in part) {
+      out[name] = results[i++];
+    } else {
+      out[name] = results.slice(i, i + part.length);
+      i += part.length;
+    }
+  }
+  return out as NamedResults<S>;
+}
 
 export function statement(sql: string, params: unknown[]): Statement {
   return { sql, params };
@@ -79,32 +108,6 @@ export function runScriptSync<T>(
 /** `?, ?, ?` for n parameters. */
 export function placeholders(n: number): string {
   return Array.from({ length: n }, () => '?').join(', ');
-}
-
-/** Runs a script inside a transaction the caller owns (its EntityManager), statement by statement. */
-export async function runScriptIn<T>(em: EntityManager, script: StatementScript<T>): Promise<T> {
-  const runner = em.queryRunner;
-  if (!runner) throw new Error('runScriptIn needs an EntityManager of a transaction');
-  let step = script.next();
-  while (!step.done) {
-    const results: StatementResult[] = [];
-    for (const { sql, params } of stepStatements(step.value)) {
-      const res = (await runner
-        .query(sql, params, true)
-        .catch((err: unknown) => failStep(script, err))) as {
-        records?: Record<string, unknown>[];
-        raw?: unknown;
-        affected?: number;
-      };
-      results.push({
-        rows: res.records ?? [],
-        affected: res.affected ?? 0,
-        insertId: insertIdOf(res.raw),
-      });
-    }
-    step = script.next(results);
-  }
-  return step.value;
 }
 
 /** better-sqlite3 reports lastInsertRowid, mysql2 a result header with insertId. */

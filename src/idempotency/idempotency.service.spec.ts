@@ -1,5 +1,6 @@
 import { QueryFailedError, EntityManager } from 'typeorm';
-import { runScriptIn, statement, StatementScript } from '../database/statement-script';
+import { insertIdOf, statement, step, StatementScript } from '../database/statement-script';
+import { runScriptAgainst } from '../database/script-test-driver';
 import { TransactionRunner } from '../database/transaction-runner';
 import { IdempotencyKey } from './entities/idempotency-key.entity';
 import { IdempotencyService } from './idempotency.service';
@@ -30,7 +31,11 @@ function setup(existing: Partial<IdempotencyKey> | null, insertFails = existing 
   const manager = em as unknown as EntityManager;
   const runner = {
     run: (work: (m: EntityManager) => Promise<unknown>) => work(manager),
-    runScript: (make: () => StatementScript<unknown>) => runScriptIn(manager, make()),
+    runScript: (make: () => StatementScript<unknown>) =>
+      runScriptAgainst(make(), async ({ sql, params }) => {
+        const res = await em.queryRunner.query(sql, params, true);
+        return { rows: [], affected: res.affected, insertId: insertIdOf(res.raw) };
+      }),
     read: (work: (m: EntityManager) => Promise<unknown>) => work(em as unknown as EntityManager),
   } as unknown as TransactionRunner;
   return { svc: new IdempotencyService(runner), em };
@@ -40,11 +45,19 @@ const req = { accountId: 1, key: 'k', method: 'POST', path: '/orders', body: { i
 const hash = requestHash('POST', '/orders', { items: [1] });
 const future = new Date(Date.now() + 3600_000);
 
+/** A script of one statement that answers `value` (or throws it, for an Error). */
+const answering = (value: unknown) =>
+  jest.fn(function* (): StatementScript<unknown> {
+    yield* step({ work: statement('INSERT INTO things (x) VALUES (?)', [1]) });
+    if (value instanceof Error) throw value;
+    return value;
+  });
+
 describe('IdempotencyService', () => {
   it('runs the work once and stores the response with it', async () => {
     const { svc, em } = setup(null);
-    const work = jest.fn(async () => ({ id: 7 }));
-    const res = await svc.execute(req, 201, work);
+    const work = answering({ id: 7 });
+    const res = await svc.executeScript(req, 201, work);
     expect(res).toEqual({ status: 201, body: { id: 7 }, replayed: false });
     expect(work).toHaveBeenCalledTimes(1);
     expect(em.queryRunner.query).toHaveBeenCalledWith(
@@ -82,8 +95,8 @@ describe('IdempotencyService', () => {
       createdAt: new Date(),
       expiresAt: future,
     });
-    const work = jest.fn();
-    await expect(svc.execute(req, 201, work)).resolves.toEqual({
+    const work = answering({ id: 8 });
+    await expect(svc.executeScript(req, 201, work)).resolves.toEqual({
       status: 201,
       body: { id: 7 },
       replayed: true,
@@ -99,7 +112,7 @@ describe('IdempotencyService', () => {
       createdAt: new Date(),
       expiresAt: future,
     });
-    await expect(svc.execute(req, 201, jest.fn())).rejects.toMatchObject({
+    await expect(svc.executeScript(req, 201, answering({ id: 8 }))).rejects.toMatchObject({
       code: 'unprocessable',
     });
   });
@@ -112,27 +125,32 @@ describe('IdempotencyService', () => {
       createdAt: new Date(),
       expiresAt: future,
     });
-    await expect(svc.execute(req, 201, jest.fn())).rejects.toMatchObject({ code: 'conflict' });
+    await expect(svc.executeScript(req, 201, answering({ id: 8 }))).rejects.toMatchObject({
+      code: 'conflict',
+    });
   });
 
   it('deletes its in_progress row when the work fails, and rethrows', async () => {
     const { svc, em } = setup(null);
     const boom = new Error('boom');
-    await expect(svc.execute(req, 201, async () => Promise.reject(boom))).rejects.toBe(boom);
+    await expect(svc.executeScript(req, 201, answering(boom))).rejects.toBe(boom);
     expect(em.delete).toHaveBeenCalledWith(IdempotencyKey, { id: 10, status: 'in_progress' });
   });
 
   it('rolls back when its row was taken over meanwhile', async () => {
     const { svc, em } = setup(null);
-    em.queryRunner.query.mockResolvedValueOnce({ affected: 0, raw: 0 });
-    await expect(svc.execute(req, 201, async () => ({ id: 1 }))).rejects.toMatchObject({
+    // The work's statement, then the `done` record that finds the row gone.
+    em.queryRunner.query
+      .mockResolvedValueOnce({ affected: 1, raw: 1 })
+      .mockResolvedValueOnce({ affected: 0, raw: 0 });
+    await expect(svc.executeScript(req, 201, answering({ id: 1 }))).rejects.toMatchObject({
       code: 'conflict',
     });
   });
 
   it('runs without storage when no key is given', async () => {
     const { svc, em } = setup(null);
-    await svc.execute({ ...req, key: undefined }, 201, async () => ({ id: 1 }));
+    await svc.executeScript({ ...req, key: undefined }, 201, answering({ id: 1 }));
     expect(em.insert).not.toHaveBeenCalled();
   });
 

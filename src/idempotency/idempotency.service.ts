@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { conflict, unprocessable } from '../common/errors/domain-error';
 import { isDuplicateError } from '../common/errors/problem';
-import { runScriptIn, statement, StatementScript } from '../database/statement-script';
+import { statement, step, StatementScript } from '../database/statement-script';
 import { TransactionRunner } from '../database/transaction-runner';
 import { IdempotencyKey } from './entities/idempotency-key.entity';
 import { requestHash } from './request-hash';
@@ -42,22 +41,11 @@ export class IdempotencyService {
 
   constructor(private readonly runner: TransactionRunner) {}
 
-  /** `work` in one transaction (TransactionRunner.run), at most once per key. */
-  execute<T>(
-    req: IdempotentRequest,
-    successStatus: number,
-    work: (em: EntityManager) => Promise<T>,
-  ): Promise<IdempotentResult> {
-    return this.once(req, successStatus, (claimId) =>
-      this.runner.run(async (em) => {
-        const result = await work(em);
-        if (claimId !== undefined) await runScriptIn(em, markDone(claimId, successStatus, result));
-        return result;
-      }),
-    );
-  }
-
-  /** The same for a statement script (TransactionRunner.runScript): the hot write path. */
+  /**
+   * The script `make` builds (a fresh one per attempt) in one transaction
+   * (TransactionRunner.runScript), at most once per key: POST /orders and the cart
+   * checkout both come this way, so both get group commit and MySQL's packets.
+   */
   executeScript<T>(
     req: IdempotentRequest,
     successStatus: number,
@@ -156,10 +144,12 @@ function inProgress() {
 
 /** Records the response with the work, in its transaction. */
 function* markDone(claimId: number, status: number, result: unknown): StatementScript<void> {
-  const [{ affected }] = yield statement(
-    "UPDATE idempotency_keys SET status = 'done', responseStatus = ?, responseBody = ? WHERE id = ? AND status = 'in_progress'",
-    [status, JSON.stringify(result), claimId],
-  );
+  const { done } = yield* step({
+    done: statement(
+      "UPDATE idempotency_keys SET status = 'done', responseStatus = ?, responseBody = ? WHERE id = ? AND status = 'in_progress'",
+      [status, JSON.stringify(result), claimId],
+    ),
+  });
   // Our row was taken over as abandoned: roll back rather than create a second resource.
-  if (affected !== 1) throw inProgress();
+  if (done.affected !== 1) throw inProgress();
 }

@@ -6,9 +6,16 @@ import {
   deferred,
   placeholders,
   statement,
-  StatementResult,
+  step,
   StatementScript,
 } from '../database/statement-script';
+import {
+  assertOneShippingChoice,
+  SHIPPING_FIELDS,
+  ShippingChoice,
+  ShippingSnapshot,
+  shippingSnapshot,
+} from '../addresses/shipping';
 import { orderMovementsStatement } from '../inventory/stock-ledger';
 import { OrderResponseDto } from './dto/order-response.dto';
 import { Order } from './entities/order.entity';
@@ -29,8 +36,8 @@ interface CustomerProductRow {
 /**
  * Places an order: the statements of POST /orders and of the cart checkout, as a
  * statement script (database/statement-script.ts) that runs in its own transaction
- * (TransactionRunner.runScript) or in the caller's (runScriptIn). Any error leaves the
- * transaction to roll back.
+ * (TransactionRunner.runScript), alone or composed into a larger script (the checkout,
+ * cart/checkout.script.ts). Any error leaves the transaction to roll back.
  *
  * Plain, portable, parameterised SQL rather than repository calls, because this is the
  * hottest write and its statements run while the transaction holds its locks: each
@@ -42,15 +49,22 @@ interface CustomerProductRow {
 export class OrderPlacementService {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** A fresh script for one attempt; `now` is the order's time; `accountId` places it. */
+  /** A fresh script for one attempt; `now` is the order's time. */
   script(
     customerId: number,
     lines: readonly OrderLine[],
     accountId: number,
+    shipping: ShippingChoice = {},
     now = new Date(),
   ): StatementScript<OrderResponseDto> {
     assertPlaceable(customerId, lines);
-    return placeOrder(customerId, mergeLines(lines), now, this.dateParameter(now), accountId);
+    assertOneShippingChoice(shipping);
+    const merged = mergeLines(lines);
+    const stamp = this.dateParameter(now);
+    return (function* () {
+      const address = yield* shippingSnapshot(customerId, shipping);
+      return yield* placeOrder(customerId, merged, now, stamp, accountId, address);
+    })();
   }
 
   /** A date as the driver stores it (SQLite keeps text, MySQL a DATETIME), as TypeORM would write it. */
@@ -67,6 +81,7 @@ export function* placeOrder(
   now: Date,
   stamp: unknown,
   accountId: number | null,
+  shipping: ShippingSnapshot | null = null,
 ): StatementScript<OrderResponseDto> {
   // Before any statement is built (a generator's body runs at its first next()).
   assertPlaceable(customerId, merged);
@@ -83,34 +98,30 @@ export function* placeOrder(
   // for the whole statement in MySQL, which cost 20% of the driver's orders per second.)
   // `stock - ? >= 0`, not `stock >= ?`: an index on stock (for ?stockBelow) must never be
   // chosen to find the row, or the update locks its gaps and concurrent orders deadlock.
-  let results: StatementResult[];
-  try {
-    results = yield [
-      ...merged.map((line) =>
+  const taken = yield* withCustomerReference(
+    customerId,
+    step({
+      decrements: merged.map((line) =>
         statement(
           'UPDATE products SET stock = stock - ?, updatedAt = ? WHERE id = ? AND stock - ? >= 0 AND deletedAt IS NULL',
           [line.quantity, stamp, line.productId, line.quantity],
         ),
       ),
-      statement(
+      found: statement(
         'SELECT c.id AS customerId, c.name AS customerName, c.email AS customerEmail, ' +
           'p.id AS id, p.name AS name, p.priceCents AS priceCents, p.stock AS stock FROM customers c ' +
           `LEFT JOIN products p ON p.id IN (${placeholders(ids.length)}) AND p.deletedAt IS NULL ` +
           'WHERE c.id = ?',
         [...ids, customerId],
       ),
-      statement(
-        'INSERT INTO orders (customerId, status, totalCents, orderDate, createdAt, updatedAt) ' +
-          "VALUES (?, 'pending', 0, ?, ?, ?)",
-        [customerId, stamp, stamp, stamp],
+      order: statement(
+        `INSERT INTO orders (customerId, status, totalCents, orderDate, createdAt, updatedAt, ${SHIPPING_COLUMNS}) ` +
+          `VALUES (?, 'pending', 0, ?, ?, ?, ${placeholders(SHIPPING_FIELDS.length)})`,
+        [customerId, stamp, stamp, stamp, ...SHIPPING_FIELDS.map((f) => shipping?.[f] ?? null)],
       ),
-    ];
-  } catch (err) {
-    // The order row's only foreign key is its customer's.
-    if (isMissingReferenceError(err)) throw missingCustomer(customerId);
-    throw err;
-  }
-  const found = results[merged.length].rows as unknown as CustomerProductRow[];
+    }),
+  );
+  const found = taken.found.rows as unknown as CustomerProductRow[];
   if (found.length === 0) throw missingCustomer(customerId);
   const customer = {
     id: Number(found[0].customerId),
@@ -133,7 +144,7 @@ export function* placeOrder(
     );
   }
   merged.forEach((line, i) => {
-    if (results[i].affected !== 1) {
+    if (taken.decrements[i].affected !== 1) {
       throw conflict(
         `Insufficient stock for product ${line.productId} ("${byId.get(line.productId)?.name}"): ${line.quantity} requested`,
       );
@@ -151,7 +162,7 @@ export function* placeOrder(
     };
   });
   const totalCents = items.reduce((sum, i) => sum + i.lineTotalCents, 0);
-  const inserted = results[merged.length + 1];
+  const inserted = taken.order;
   const orderId = inserted.insertId;
   if (inserted.affected !== 1 || !orderId) throw new Error('INSERT INTO orders reported no id');
   // Nothing below reads its result: on MySQL it travels with the next packet (the COMMIT,
@@ -175,6 +186,7 @@ export function* placeOrder(
     { id: orderId, orderDate: now, status: 'pending', totalCents },
     customer,
     items,
+    shipping,
   );
 }
 
@@ -192,6 +204,24 @@ function orderMovements(
     stockAfter: (byId.get(l.productId) as { stock: number }).stock,
   }));
   return orderMovementsStatement(orderId, accountId, lines, stamp);
+}
+
+/** The snapshot's columns (orders.shippingName, ...), in SHIPPING_FIELDS order. */
+const SHIPPING_COLUMNS = SHIPPING_FIELDS.map(
+  (f) => `shipping${f[0].toUpperCase()}${f.slice(1)}`,
+).join(', ');
+
+/** The order row's only foreign key is its customer's: a missing one is a 422. */
+function* withCustomerReference<T>(
+  customerId: number,
+  script: StatementScript<T>,
+): StatementScript<T> {
+  try {
+    return yield* script;
+  } catch (err) {
+    if (isMissingReferenceError(err)) throw missingCustomer(customerId);
+    throw err;
+  }
 }
 
 function missingCustomer(customerId: number) {

@@ -34,7 +34,7 @@ export class OrdersController {
   })
   @ApiIdempotencyKey()
   @ApiResponse({ status: 201, type: OrderResponseDto })
-  @ApiProblems(400, 403, 409, 422)
+  @ApiProblems(400, 403, 404, 409, 422)
   async create(
     @CurrentUser() user: AuthUser,
     @Body() dto: CreateOrderDto,

@@ -5,7 +5,8 @@ import { TransactionRunner } from '../database/transaction-runner';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { InventoryService } from '../inventory/inventory.service';
 import { OrderStatus } from './entities/order.entity';
-import { runScriptIn } from '../database/statement-script';
+import { insertIdOf } from '../database/statement-script';
+import { runScriptAgainst } from '../database/script-test-driver';
 import { OrderPlacementService, placeOrder } from './order-placement.service';
 import { canTransition, mergeLines, OrderLine, TRANSITIONS } from './order-rules';
 import { OrdersService } from './orders.service';
@@ -142,7 +143,21 @@ const admin: AuthUser = { id: 2, role: 'admin', customerId: null, sessionId: 's'
 describe('OrderPlacementService', () => {
   const placement = {
     place: (em: EntityManager, customerId: number, lines: OrderLine[]) =>
-      runScriptIn(em, placeOrder(customerId, mergeLines(lines), new Date(), 'stamp', 9)),
+      runScriptAgainst(
+        placeOrder(customerId, mergeLines(lines), new Date(), 'stamp', 9),
+        async ({ sql, params }) => {
+          const res = (await em.queryRunner?.query(sql, params, true)) as {
+            records?: Record<string, unknown>[];
+            raw?: unknown;
+            affected?: number;
+          };
+          return {
+            rows: res.records ?? [],
+            affected: res.affected ?? 0,
+            insertId: insertIdOf(res.raw),
+          };
+        },
+      ),
   };
 
   it('sums exactly in integer cents (3 x 0.10 = 0.30)', async () => {
@@ -290,7 +305,7 @@ describe('OrdersService', () => {
       read: (work: (m: EntityManager) => Promise<unknown>) => work(em),
     }) as unknown as TransactionRunner;
   const build = (em: EntityManager) => {
-    const idempotency = { execute: jest.fn() } as unknown as IdempotencyService;
+    const idempotency = { executeScript: jest.fn() } as unknown as IdempotencyService;
     const placement = new OrderPlacementService({} as DataSource);
     return new OrdersService(runnerFor(em), placement, idempotency, inventory);
   };

@@ -9,7 +9,7 @@ import { IdempotencyService, IdempotentResult } from '../idempotency/idempotency
 import { InventoryService } from '../inventory/inventory.service';
 import { CreateOrderDto } from './dto/create-order.dto';
 import { OrderQueryDto } from './dto/order-query.dto';
-import { OrderResponseDto } from './dto/order-response.dto';
+import { OrderResponseDto, shippingOf } from './dto/order-response.dto';
 import { OrderItem } from './entities/order-item.entity';
 import { Order, OrderStatus } from './entities/order.entity';
 import { OrderPlacementService } from './order-placement.service';
@@ -40,7 +40,7 @@ export class OrdersService {
     return this.idempotency.executeScript(
       { accountId: user.id, key, method: 'POST', path: '/orders', body: dto },
       201,
-      () => this.placement.script(customerId, dto.items, user.id),
+      () => this.placement.script(customerId, dto.items, user.id, dto),
     );
   }
 
@@ -83,7 +83,7 @@ export class OrdersService {
         orders.map((o) => o.id),
       );
       const data = orders.map((o) =>
-        OrderResponseDto.from(o, o.customer as Customer, items.get(o.id) ?? []),
+        OrderResponseDto.from(o, o.customer as Customer, items.get(o.id) ?? [], shippingOf(o)),
       );
       return toPage(data, total, q.page, q.limit);
     });
@@ -174,7 +174,12 @@ export class OrdersService {
 
   private async toDto(em: EntityManager, order: Order): Promise<OrderResponseDto> {
     const items = await this.itemsOf(em, [order.id]);
-    return OrderResponseDto.from(order, order.customer as Customer, items.get(order.id) ?? []);
+    return OrderResponseDto.from(
+      order,
+      order.customer as Customer,
+      items.get(order.id) ?? [],
+      shippingOf(order),
+    );
   }
 
   private async itemsOf(em: EntityManager, orderIds: number[]): Promise<Map<number, OrderItem[]>> {

@@ -18,6 +18,7 @@ export const CACHE_FAMILIES = [
   'accounts',
   'orders',
   'cart',
+  'addresses',
 ] as const;
 export type CacheFamily = (typeof CACHE_FAMILIES)[number];
 

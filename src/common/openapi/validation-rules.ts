@@ -235,4 +235,7 @@ function publishBody(document: OpenAPIObject, cls: Type<unknown>, done: Set<stri
   const names = Object.keys(schema.properties ?? {}).filter((p) => required.has(p));
   if (names.length > 0) schema.required = names;
   else delete schema.required;
+  // What a DTO checks across its fields (class-validator has no schema for it), said by the DTO.
+  const own = (cls as { openApiSchema?: SchemaObject }).openApiSchema;
+  if (own) Object.assign(schema, own);
 }

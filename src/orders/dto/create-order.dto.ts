@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ADDRESS_EXAMPLE, ShippingChoiceDto } from '../../addresses/dto/shipping-choice.dto';
 import { Type } from 'class-transformer';
 import { IsOptionalNotNull } from '../../common/validators/optional.decorator';
 import {
@@ -35,7 +36,12 @@ export class OrderLineDto {
  * Prices, totals, status and dates are never taken from the client: such fields are
  * unknown here and refused with 400. Lines naming the same product are merged.
  */
-export class CreateOrderDto {
+export class CreateOrderDto extends ShippingChoiceDto {
+  static override readonly openApiSchema = {
+    ...ShippingChoiceDto.openApiSchema,
+    example: { items: [{ productId: 1, quantity: 2 }], shippingAddress: ADDRESS_EXAMPLE },
+  };
+
   /** 1..50 lines; lines for the same product are merged (their quantities added). */
   @IsArray()
   @ArrayMinSize(1)

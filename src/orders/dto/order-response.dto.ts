@@ -1,4 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ShippingAddressResponseDto } from '../../addresses/dto/address-response.dto';
+import type { ShippingSnapshot } from '../../addresses/shipping';
 import { formatCents } from '../../common/money/money';
 import { PageDto } from '../../common/pagination/page.dto';
 import { Customer } from '../../customers/entities/customer.entity';
@@ -44,11 +46,15 @@ export class OrderResponseDto {
   @ApiProperty({ type: OrderCustomerDto }) customer: OrderCustomerDto;
   @ApiProperty({ type: [OrderItemResponseDto] }) items: OrderItemResponseDto[];
   @ApiProperty({ example: '39.98', pattern: '^\\d+\\.\\d{2}$' }) total: string;
+  /** Where the order ships, as it was when placed (null when none was given). */
+  @ApiProperty({ type: ShippingAddressResponseDto, nullable: true })
+  shippingAddress: ShippingAddressResponseDto | null;
 
   static from(
     o: Pick<Order, 'id' | 'orderDate' | 'status' | 'totalCents'>,
     customer: Pick<Customer, 'id' | 'name' | 'email'>,
     items: readonly OrderItemSnapshot[],
+    shipping: ShippingSnapshot | null,
   ): OrderResponseDto {
     return {
       id: o.id,
@@ -57,8 +63,24 @@ export class OrderResponseDto {
       customer: { id: customer.id, name: customer.name, email: customer.email },
       items: items.map((i) => OrderItemResponseDto.from(i)),
       total: formatCents(o.totalCents),
+      shippingAddress: shipping,
     };
   }
+}
+
+/** A stored order's snapshot columns as its `shippingAddress` (null when none was given). */
+export function shippingOf(o: Order): ShippingSnapshot | null {
+  if (o.shippingName === null || o.shippingName === undefined) return null;
+  return {
+    name: o.shippingName,
+    line1: o.shippingLine1 as string,
+    line2: o.shippingLine2,
+    city: o.shippingCity as string,
+    region: o.shippingRegion,
+    postalCode: o.shippingPostalCode as string,
+    country: o.shippingCountry as string,
+    phone: o.shippingPhone,
+  };
 }
 
 export class OrderPageDto extends PageDto(OrderResponseDto, 'OrderPageDto') {}

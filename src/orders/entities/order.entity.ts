@@ -27,6 +27,15 @@ export class Order {
   @Column({ type: 'bigint', transformer: bigintToNumber }) totalCents: number;
   /** Set by the server when the order is placed. */
   @Column({ type: 'datetime', precision: 3 }) orderDate: Date;
+  /** The shipping address when the order was placed (a copy; all null when none was given). */
+  @Column({ type: 'varchar', length: 200, nullable: true }) shippingName: string | null;
+  @Column({ type: 'varchar', length: 200, nullable: true }) shippingLine1: string | null;
+  @Column({ type: 'varchar', length: 200, nullable: true }) shippingLine2: string | null;
+  @Column({ type: 'varchar', length: 200, nullable: true }) shippingCity: string | null;
+  @Column({ type: 'varchar', length: 200, nullable: true }) shippingRegion: string | null;
+  @Column({ type: 'varchar', length: 200, nullable: true }) shippingPostalCode: string | null;
+  @Column({ type: 'varchar', length: 2, nullable: true }) shippingCountry: string | null;
+  @Column({ type: 'varchar', length: 16, nullable: true }) shippingPhone: string | null;
   @OneToMany(() => OrderItem, (item) => item.order) items?: OrderItem[];
   @CreateDateColumn({ type: 'datetime', precision: 3 }) createdAt: Date;
   @UpdateDateColumn({ type: 'datetime', precision: 3 }) updatedAt: Date;
