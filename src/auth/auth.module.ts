@@ -3,7 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { createSecretKey } from 'node:crypto';
+import { PassportModule } from '@nestjs/passport';
 import { AccountsModule } from '../accounts/accounts.module';
 import { Account } from '../accounts/entities/account.entity';
 import { HttpCacheGuard } from '../http-cache/http-cache.guard';
@@ -15,7 +15,10 @@ import { AuthService } from './auth.service';
 import { Session } from './entities/session.entity';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
 import { RolesGuard } from './guards/roles.guard';
+import { JWT_ALGORITHM, jwtKey } from './jwt-key';
+import { JwtStrategy } from './jwt.strategy';
 import { TokenService } from './token.service';
+import { BearerAccounts } from '../rate-limit/bearer-accounts';
 
 /**
  * The global guards in the order they run: the rate limit first, so requests with a bad
@@ -28,14 +31,15 @@ export const GLOBAL_GUARDS = Symbol('GLOBAL_GUARDS');
 @Module({
   imports: [
     AccountsModule,
+    PassportModule.register({ defaultStrategy: 'jwt', session: false }),
     TypeOrmModule.forFeature([Account, Session]),
     JwtModule.registerAsync({
       inject: [authConfig.KEY],
       useFactory: (config: ConfigType<typeof authConfig>) => ({
-        // A KeyObject, not a string: see TokenService.
-        secret: createSecretKey(Buffer.from(config.jwtSecret, 'utf8')),
-        signOptions: { algorithm: 'HS256', expiresIn: config.accessTtlSeconds },
-        verifyOptions: { algorithms: ['HS256'] },
+        // The same key and algorithm as JwtStrategy's (jwt-key.ts).
+        secret: jwtKey(config),
+        signOptions: { algorithm: JWT_ALGORITHM, expiresIn: config.accessTtlSeconds },
+        verifyOptions: { algorithms: [JWT_ALGORITHM] },
       }),
     }),
   ],
@@ -43,6 +47,9 @@ export const GLOBAL_GUARDS = Symbol('GLOBAL_GUARDS');
   providers: [
     AuthService,
     TokenService,
+    // The rate limiter's view of a bearer token (it never imports auth/).
+    { provide: BearerAccounts, useExisting: TokenService },
+    JwtStrategy,
     AdminBootstrapService,
     ...GLOBAL_GUARD_CLASSES,
     // Order matters (global guards run in registration order): see GLOBAL_GUARD_CLASSES.

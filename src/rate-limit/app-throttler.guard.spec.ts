@@ -1,6 +1,6 @@
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { SkipThrottle, Throttle, ThrottlerModuleOptions } from '@nestjs/throttler';
-import { TokenService } from '../auth/token.service';
+import { BearerAccounts } from './bearer-accounts';
 import { MemoReflector } from '../common/memo-reflector';
 import { AppThrottlerGuard } from './app-throttler.guard';
 import { MemoryThrottlerStorage } from './memory-throttler.storage';
@@ -35,7 +35,7 @@ describe('AppThrottlerGuard', () => {
         },
       ],
     };
-    const tokens = { accountOf: () => undefined } as unknown as TokenService;
+    const tokens: BearerAccounts = { accountOf: () => undefined };
     guard = new AppThrottlerGuard(options, storage, new MemoReflector(), tokens);
     await guard.onModuleInit();
   });

@@ -19,7 +19,7 @@ import {
   THROTTLER_TTL,
 } from '@nestjs/throttler/dist/throttler.constants';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { TokenService } from '../auth/token.service';
+import { BearerAccounts } from './bearer-accounts';
 
 /** The lowest `remaining` reported so far for a request, so the tightest limit is shown. */
 const shown = new WeakMap<object, number>();
@@ -51,7 +51,7 @@ export class AppThrottlerGuard extends ThrottlerGuard {
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
     @InjectThrottlerStorage() storage: ThrottlerStorage,
     reflector: MemoReflector,
-    private readonly tokens: TokenService,
+    private readonly tokens: BearerAccounts,
   ) {
     super(options, storage, reflector);
   }

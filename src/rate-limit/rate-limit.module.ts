@@ -3,7 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { FastifyRequest } from 'fastify';
 import type Redis from 'ioredis';
-import { canonicalUsername } from '../accounts/username';
+import { canonicalUsername } from '../common/username';
 import { authConfig } from '../config/auth.config';
 import { cacheConfig } from '../config/cache.config';
 import { RedisCircuit } from '../redis/redis-circuit';
