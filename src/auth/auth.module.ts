@@ -5,6 +5,8 @@ import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PassportModule } from '@nestjs/passport';
 import { AccountsModule } from '../accounts/accounts.module';
+import { CustomersModule } from '../customers/customers.module';
+import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { Account } from '../accounts/entities/account.entity';
 import { HttpCacheGuard } from '../http-cache/http-cache.guard';
 import { AppThrottlerGuard } from '../rate-limit/app-throttler.guard';
@@ -12,6 +14,7 @@ import { authConfig } from '../config/auth.config';
 import { AdminBootstrapService } from './admin-bootstrap.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { SelfServiceService } from './self-service.service';
 import { Session } from './entities/session.entity';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
 import { RolesGuard } from './guards/roles.guard';
@@ -31,6 +34,8 @@ export const GLOBAL_GUARDS = Symbol('GLOBAL_GUARDS');
 @Module({
   imports: [
     AccountsModule,
+    CustomersModule,
+    RateLimitModule,
     PassportModule.register({ defaultStrategy: 'jwt', session: false }),
     TypeOrmModule.forFeature([Account, Session]),
     JwtModule.registerAsync({
@@ -46,6 +51,7 @@ export const GLOBAL_GUARDS = Symbol('GLOBAL_GUARDS');
   controllers: [AuthController],
   providers: [
     AuthService,
+    SelfServiceService,
     TokenService,
     // The rate limiter's view of a bearer token (it never imports auth/).
     { provide: BearerAccounts, useExisting: TokenService },
