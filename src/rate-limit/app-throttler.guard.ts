@@ -137,9 +137,9 @@ export class AppThrottlerGuard extends ThrottlerGuard {
    * tracker holds a client-chosen username and counters live in memory or Redis.
    */
   protected override generateKey(context: ExecutionContext, suffix: string, name: string): string {
-    // One bucket per address and username whatever the route (see loginKey): short by
+    // One bucket per address and username whatever the route (see loginKey); short by
     // construction (a username no account can have counts as '').
-    if (name === LOGIN_THROTTLER) return suffix;
+    if (name === LOGIN_THROTTLER && suffix.length <= 200) return suffix;
     const key = `${context.getClass().name}-${context.getHandler().name}-${name}-${suffix}`;
     return key.length <= 200 ? key : super.generateKey(context, suffix, name);
   }
