@@ -1,4 +1,4 @@
-import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
+import { ExecutionContextHost } from '../fences/nest.fence';
 import { SkipThrottle, Throttle, ThrottlerModuleOptions } from '@nestjs/throttler';
 import { BearerAccounts } from './bearer-accounts';
 import { MemoReflector } from '../common/memo-reflector';

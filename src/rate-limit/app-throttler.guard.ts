@@ -17,7 +17,7 @@ import {
   THROTTLER_SKIP,
   THROTTLER_TRACKER,
   THROTTLER_TTL,
-} from '@nestjs/throttler/dist/throttler.constants';
+} from '../fences/nest.fence';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { BearerAccounts } from './bearer-accounts';
 import { LOGIN_BLOCKED_MESSAGE, LOGIN_THROTTLER } from './login-attempts.service';

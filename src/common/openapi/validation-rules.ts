@@ -1,10 +1,9 @@
 import { Type } from '@nestjs/common';
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
-import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
+import { ROUTE_ARGS_METADATA, RouteParamtypes } from '../../fences/nest.fence';
 import { DECORATORS, OpenAPIObject, ParameterObject, SchemaObject } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validateSync } from 'class-validator';
-import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
+import type { ValidationMetadata } from '../../fences/class-validator.fence';
 
 /** The DTO classes an operation validates its body and its query with. */
 export interface DtoRoute {
