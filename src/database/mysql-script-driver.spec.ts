@@ -221,7 +221,7 @@ describe('MysqlScriptDriver: the multipleStatements safety rule', () => {
       if (sql.startsWith('INSERT INTO orders')) return { affectedRows: 1, insertId: 77 };
       return undefined;
     });
-    await driver.run(placeOrder(9, lines, new Date(0), '1970-01-01 00:00:00.000'));
+    await driver.run(placeOrder(9, lines, new Date(0), '1970-01-01 00:00:00.000', 5));
     return sent;
   }
 

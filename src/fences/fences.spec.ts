@@ -36,7 +36,7 @@ import {
   THROTTLER_TRACKER,
   THROTTLER_TTL,
 } from './nest.fence';
-import { closeListenerOnly } from './node-net.fence';
+import { closeListenerOnly, replaceServerClose } from './node-net.fence';
 import { mysqlPoolOptionsOf, sqliteDatabaseOf, wrapSharedQuery } from './typeorm.fence';
 
 @Injectable()
@@ -218,6 +218,37 @@ describe('node-net.fence', () => {
     } finally {
       agent.destroy();
       server.closeAllConnections();
+    }
+  });
+});
+
+describe('node-net.fence: replaceServerClose', () => {
+  it("is what Node's HTTP server calls to close a Connection: close answer's socket", async () => {
+    let called = 0;
+    const server = createServer((req, res) => {
+      replaceServerClose(req.socket, function (this) {
+        called++;
+        this.destroy();
+      });
+      res.setHeader('connection', 'close');
+      res.end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const req = httpRequest({ port, host: '127.0.0.1' }, (res) => {
+          res.resume();
+          res.on('end', resolve);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(called).toBe(1);
+    } finally {
+      server.closeAllConnections();
+      server.close();
     }
   });
 });

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { Server as NetServer } from 'node:net';
+import { Server as NetServer, Socket } from 'node:net';
 
 /**
  * Fence: closes only the listening socket of an HTTP server. `http.Server#close` would also
@@ -9,4 +9,13 @@ import { Server as NetServer } from 'node:net';
  */
 export function closeListenerOnly(server: Server): void {
   NetServer.prototype.close.call(server);
+}
+
+/**
+ * Fence: replaces a socket's `destroySoon`, which Node's HTTP server calls to close a
+ * connection once a `Connection: close` answer is written (lingering-close.ts keeps such a
+ * close open for a while). node-net.fence.spec.ts fails when Node stops calling it.
+ */
+export function replaceServerClose(socket: Socket, close: (this: Socket) => void): void {
+  socket.destroySoon = close;
 }
