@@ -279,4 +279,44 @@ describe('A client generated from swagger.yaml (openapi-fetch)', () => {
     });
     expect(data!.shippingAddress).toMatchObject({ line1: '1 Market Street', line2: null });
   });
+
+  it('changes their name, and the order shows it', async () => {
+    const { data, error } = await shop.PATCH('/api/v1/auth/me', {
+      body: { name: 'Client User' },
+      ...as(customerToken),
+    });
+    expect(error).toBeUndefined();
+    expect(data!.customer).toMatchObject({ name: 'Client User' });
+    const order = await shop.GET('/api/v1/orders/{id}', {
+      params: { path: { id: orderId } },
+      ...as(customerToken),
+    });
+    expect(order.data!.customer.name).toBe('Client User');
+  });
+
+  it('changes their password: this session goes on, another ends, the new password signs in', async () => {
+    const other = await shop.POST('/api/v1/auth/login', {
+      body: { username: 'client-user', password: 'client-password' },
+    });
+    const otherToken = other.data!.accessToken;
+    const wrong = await shop.POST('/api/v1/auth/me/password', {
+      body: { currentPassword: 'not-my-password', newPassword: 'client-password-2' },
+      ...as(customerToken),
+    });
+    expect(wrong.response.status).toBe(403);
+    expect(wrong.error).toMatchObject({ status: 403 });
+
+    const changed = await shop.POST('/api/v1/auth/me/password', {
+      body: { currentPassword: 'client-password', newPassword: 'client-password-2' },
+      ...as(customerToken),
+    });
+    expect(changed.response.status).toBe(204);
+    expect((await shop.GET('/api/v1/auth/me', as(customerToken))).response.status).toBe(200);
+    const ended = await shop.GET('/api/v1/auth/me', as(otherToken));
+    expect(ended.response.status).toBe(401);
+    const again = await shop.POST('/api/v1/auth/login', {
+      body: { username: 'client-user', password: 'client-password-2' },
+    });
+    expect(again.response.status).toBe(200);
+  });
 });

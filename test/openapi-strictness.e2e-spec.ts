@@ -43,7 +43,8 @@ const INEXPRESSIBLE: {
   why: string;
 }[] = [
   {
-    field: /^(LoginDto|CreateAccountDto|UpdateAccountDto)\.password$/,
+    field:
+      /^((LoginDto|CreateAccountDto|UpdateAccountDto)\.password|ChangePasswordDto\.(currentPassword|newPassword))$/,
     docAccepts: true,
     why: 'a UTF-8 byte limit (MaxBytes) has no JSON Schema form; maxLength is its tightest bound',
   },

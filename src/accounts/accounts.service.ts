@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, FindOptionsWhere, Not, Repository } from 'typeorm';
+import { EntityManager, FindOptionsWhere, Not, QueryDeepPartialEntity, Repository } from 'typeorm';
 import { conflict, notFound, unprocessable } from '../common/errors/domain-error';
-import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { isDuplicateError, isMissingReferenceError } from '../common/errors/problem';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
 import { Page, toPage } from '../common/pagination/page.dto';

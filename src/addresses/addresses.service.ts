@@ -48,7 +48,7 @@ export class AddressesService {
     return this.runner.run(async (em) => {
       const address = await em.findOneBy(Address, { id, customerId });
       if (!address) throw notFound('Address', id);
-      Object.assign(address, definedFields(dto));
+      em.merge(Address, address, definedFields(dto));
       await em.save(address);
       return AddressResponseDto.from(await em.findOneByOrFail(Address, { id }));
     });

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Ip, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccountResponseDto } from '../accounts/dto/account-response.dto';
 import { CacheFamilies } from '../common/decorators/cache-policy.decorator';
@@ -7,6 +7,9 @@ import { Public } from '../common/decorators/public.decorator';
 import { ApiProblems } from '../common/openapi/api-problems.decorator';
 import { LoginThrottle } from '../rate-limit/login-throttle.decorator';
 import { AuthService } from './auth.service';
+import { ChangePasswordDto } from './dto/change-password.dto';
+import { UpdateMeDto } from './dto/update-me.dto';
+import { SelfServiceService } from './self-service.service';
 import { LoginDto } from './dto/login.dto';
 import { RefreshDto } from './dto/refresh.dto';
 import { TokenResponseDto } from './dto/token-response.dto';
@@ -18,7 +21,10 @@ const NO_STORE = ['Cache-Control', 'no-store'] as const;
 @ApiProblems(429, 503)
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly selfService: SelfServiceService,
+  ) {}
 
   @Public()
   @LoginThrottle()
@@ -64,5 +70,31 @@ export class AuthController {
   @ApiProblems(401)
   me(@CurrentUser() user: AuthUser): Promise<AccountResponseDto> {
     return this.auth.me(user);
+  }
+
+  @Patch('me')
+  // Reads of the customer (GET /auth/me, orders with its name) are fresh after it.
+  @CacheFamilies('customers')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: "Change the caller's own name or phone", operationId: 'updateMe' })
+  @ApiProblems(400, 401, 403)
+  updateMe(@CurrentUser() user: AuthUser, @Body() dto: UpdateMeDto): Promise<AccountResponseDto> {
+    return this.selfService.updateMe(user, dto);
+  }
+
+  @Post('me/password')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: "Change the caller's password (the account's other sessions end)",
+    operationId: 'changePassword',
+  })
+  @ApiProblems(400, 401, 403)
+  changePassword(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: ChangePasswordDto,
+    @Ip() ip: string,
+  ): Promise<void> {
+    return this.selfService.changePassword(user, dto, ip);
   }
 }

@@ -3,8 +3,10 @@ import { ConfigType } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { createSecretKey } from 'node:crypto';
+import { PassportModule } from '@nestjs/passport';
 import { AccountsModule } from '../accounts/accounts.module';
+import { CustomersModule } from '../customers/customers.module';
+import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { Account } from '../accounts/entities/account.entity';
 import { HttpCacheGuard } from '../http-cache/http-cache.guard';
 import { AppThrottlerGuard } from '../rate-limit/app-throttler.guard';
@@ -12,10 +14,14 @@ import { authConfig } from '../config/auth.config';
 import { AdminBootstrapService } from './admin-bootstrap.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { SelfServiceService } from './self-service.service';
 import { Session } from './entities/session.entity';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
 import { RolesGuard } from './guards/roles.guard';
+import { JWT_ALGORITHM, jwtKey } from './jwt-key';
+import { JwtStrategy } from './jwt.strategy';
 import { TokenService } from './token.service';
+import { BearerAccounts } from '../rate-limit/bearer-accounts';
 
 /**
  * The global guards in the order they run: the rate limit first, so requests with a bad
@@ -28,21 +34,28 @@ export const GLOBAL_GUARDS = Symbol('GLOBAL_GUARDS');
 @Module({
   imports: [
     AccountsModule,
+    CustomersModule,
+    RateLimitModule,
+    PassportModule.register({ defaultStrategy: 'jwt', session: false }),
     TypeOrmModule.forFeature([Account, Session]),
     JwtModule.registerAsync({
       inject: [authConfig.KEY],
       useFactory: (config: ConfigType<typeof authConfig>) => ({
-        // A KeyObject, not a string: see TokenService.
-        secret: createSecretKey(Buffer.from(config.jwtSecret, 'utf8')),
-        signOptions: { algorithm: 'HS256', expiresIn: config.accessTtlSeconds },
-        verifyOptions: { algorithms: ['HS256'] },
+        // The same key and algorithm as JwtStrategy's (jwt-key.ts).
+        secret: jwtKey(config),
+        signOptions: { algorithm: JWT_ALGORITHM, expiresIn: config.accessTtlSeconds },
+        verifyOptions: { algorithms: [JWT_ALGORITHM] },
       }),
     }),
   ],
   controllers: [AuthController],
   providers: [
     AuthService,
+    SelfServiceService,
     TokenService,
+    // The rate limiter's view of a bearer token (it never imports auth/).
+    { provide: BearerAccounts, useExisting: TokenService },
+    JwtStrategy,
     AdminBootstrapService,
     ...GLOBAL_GUARD_CLASSES,
     // Order matters (global guards run in registration order): see GLOBAL_GUARD_CLASSES.

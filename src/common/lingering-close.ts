@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import { replaceServerClose } from '../fences/node-net.fence';
 
 /**
  * How long a connection whose body was refused unread stays open after its answer: the
@@ -37,7 +38,7 @@ export function lingerAfterRefusal(
   request.pause();
   // Node's server calls this once the answer is written. A resume of the socket may still
   // be pending from its own reading; `hold` undoes it before another byte is read.
-  socket.destroySoon = function lingeringClose(this: Socket): void {
+  replaceServerClose(socket, function lingeringClose(this: Socket): void {
     this.end();
     const unread = unreadLingering < maxUnread;
     if (unread) {
@@ -54,5 +55,5 @@ export function lingerAfterRefusal(
       clearTimeout(timer);
       if (unread) unreadLingering--;
     });
-  };
+  });
 }

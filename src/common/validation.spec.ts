@@ -6,10 +6,11 @@ import {
   ValidationError,
   ValidationTypes,
 } from 'class-validator';
-import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
+import type { ValidationMetadata } from '../fences/class-validator.fence';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { flatten, MAX_FIELD_ERRORS, memoiseValidationMetadata } from './validation';
+import { memoiseValidationMetadata } from '../fences/class-validator.fence';
+import { flatten, MAX_FIELD_ERRORS } from './validation';
 
 class Base {
   @IsInt() id!: number;

@@ -1,6 +1,5 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
-import { getMetadataStorage } from 'class-validator';
-import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
+import { memoiseValidationMetadata } from '../fences/class-validator.fence';
 import { FieldError, invalid } from './errors/domain-error';
 import { MAX_PROBLEM_ERRORS } from './errors/problem';
 import { parseId } from './pipes/id.pipe';
@@ -68,7 +67,7 @@ const OPTIONAL_BODY = Symbol('optionalBody');
  * without one validates as `{}` (a `null`, an array or a scalar is still a 400).
  */
 export const OptionalBody = (): ClassDecorator => (target) =>
-  void Object.defineProperty(target, OPTIONAL_BODY, { value: true });
+  Reflect.defineMetadata(OPTIONAL_BODY, true, target);
 
 class StrictValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
@@ -76,7 +75,7 @@ class StrictValidationPipe extends ValidationPipe {
       value === undefined &&
       metadata.type === 'body' &&
       typeof metadata.metatype === 'function' &&
-      OPTIONAL_BODY in metadata.metatype
+      Reflect.getMetadata(OPTIONAL_BODY, metadata.metatype) === true
     ) {
       value = {};
     }
@@ -128,40 +127,6 @@ class StrictValidationPipe extends ValidationPipe {
     }
     return super.transformPrimitive(value, metadata);
   }
-}
-
-let memoised = false;
-
-/**
- * class-validator works out a class's rules on every validate() call, scanning every
- * decorated class in the app for ancestors and regrouping the result by property
- * (typestack/class-validator#2686, open): a fifth of a `POST /orders` went to validation,
- * much of it there. A class's rules are complete once the class is defined (decorators run
- * then), and the library only reads these results, so both lookups are memoised here, per
- * class and options. Idempotent; the rules themselves and their order are unchanged.
- */
-export function memoiseValidationMetadata(): void {
-  if (memoised) return;
-  memoised = true;
-  const storage = getMetadataStorage();
-  const targets = storage.getTargetValidationMetadatas.bind(storage);
-  const byTarget = new WeakMap<object, Map<string, ValidationMetadata[]>>();
-  storage.getTargetValidationMetadatas = (target, schema, always, strictGroups, groups) => {
-    const options = [schema, always, strictGroups, ...(groups ?? ['\u0000none'])].join('\u0000');
-    let byOptions = byTarget.get(target);
-    if (!byOptions) byTarget.set(target, (byOptions = new Map<string, ValidationMetadata[]>()));
-    let found = byOptions.get(options);
-    if (!found)
-      byOptions.set(options, (found = targets(target, schema, always, strictGroups, groups)));
-    return found;
-  };
-  const group = storage.groupByPropertyName.bind(storage);
-  const grouped = new WeakMap<ValidationMetadata[], ReturnType<typeof group>>();
-  storage.groupByPropertyName = (metadata) => {
-    let found = grouped.get(metadata);
-    if (!found) grouped.set(metadata, (found = group(metadata)));
-    return found;
-  };
 }
 
 /** The app-wide pipe: unknown fields are rejected, types are converted, errors list fields. */

@@ -1,6 +1,8 @@
 import { QueryFailedError } from 'typeorm';
 import { isUnavailableError } from '../common/errors/problem';
-import { MysqlScriptDriver, ScriptConnection } from './mysql-script-driver';
+import { format } from 'mysql2';
+import { placeOrder } from '../orders/order-placement.service';
+import { assertPacketSafe, MysqlScriptDriver, ScriptConnection } from './mysql-script-driver';
 import { deferred, statement, StatementScript } from './statement-script';
 
 type Answer = (sql: string, params: unknown[]) => unknown;
@@ -198,5 +200,69 @@ describe('MysqlScriptDriver', () => {
     const err: unknown = await run.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(QueryFailedError);
     expect(isUnavailableError(err)).toBe(true);
+  });
+});
+
+describe('MysqlScriptDriver: the multipleStatements safety rule', () => {
+  const HOSTILE = "x'); DROP TABLE orders; -- \\' ?";
+  /** Runs the order script against a fake server that knows one product, named `name`. */
+  async function sentFor(lines: { productId: number; quantity: number }[], name: string) {
+    const { driver, sent } = fakePool((sql) => {
+      if (sql.startsWith('UPDATE products')) return { affectedRows: 1, insertId: 0 };
+      if (sql.startsWith('SELECT'))
+        return lines.map((l) => ({
+          customerId: 9,
+          customerName: name,
+          customerEmail: 'e@example.com',
+          id: l.productId,
+          name,
+          priceCents: 250,
+        }));
+      if (sql.startsWith('INSERT INTO orders')) return { affectedRows: 1, insertId: 77 };
+      return undefined;
+    });
+    await driver.run(placeOrder(9, lines, new Date(0), '1970-01-01 00:00:00.000', 5));
+    return sent;
+  }
+
+  it("an order's statement text depends only on its counts, never on a value", async () => {
+    const a = await sentFor([{ productId: 1, quantity: 1 }], 'Tea');
+    const b = await sentFor([{ productId: 123456, quantity: 99 }], HOSTILE);
+    expect(b.map((p) => p.sql)).toEqual(a.map((p) => p.sql));
+    expect(b.map((p) => p.sql).join('')).not.toContain('DROP');
+    // The values travel as parameters: the hostile name is one, whole.
+    expect(b.flatMap((p) => p.params)).toContain(HOSTILE);
+    const two = await sentFor(
+      [
+        { productId: 1, quantity: 1 },
+        { productId: 2, quantity: 1 },
+      ],
+      'Tea',
+    );
+    expect(two.map((p) => p.sql)).not.toEqual(a.map((p) => p.sql));
+  });
+
+  it('mysql2 escapes a string parameter into one literal', () => {
+    const sql = format('INSERT INTO t (name) VALUES (?);\nCOMMIT', [HOSTILE]);
+    // One literal, its quotes and backslashes escaped: the `;` inside it ends nothing.
+    expect(sql).toBe(
+      "INSERT INTO t (name) VALUES ('x\\'); DROP TABLE orders; -- \\\\\\' ?');\nCOMMIT",
+    );
+  });
+
+  it('refuses a statement with its own ";" or with placeholders and parameters that differ', async () => {
+    expect(() => assertPacketSafe({ sql: 'SELECT 1; DROP TABLE t', params: [] })).toThrow(/";"/);
+    expect(() => assertPacketSafe({ sql: 'SELECT ?', params: [] })).toThrow(/placeholders/);
+    expect(() => assertPacketSafe({ sql: 'SELECT ?, ?', params: [1, 2] })).not.toThrow();
+    const { driver, sent } = fakePool();
+    await expect(
+      driver.run(
+        (function* (): StatementScript<void> {
+          yield statement("UPDATE t SET name = 'a'; DROP TABLE t", []);
+        })(),
+      ),
+    ).rejects.toThrow(/";"/);
+    // Nothing but the rollback reached the server.
+    expect(sent.map((p) => p.sql)).toEqual(['ROLLBACK']);
   });
 });

@@ -1,4 +1,5 @@
-import { createPool, Pool, PoolOptions, ResultSetHeader } from 'mysql2';
+import { createPool, Pool, ResultSetHeader } from 'mysql2';
+import { mysqlPoolOptionsOf } from '../fences/typeorm.fence';
 import { DataSource, QueryFailedError } from 'typeorm';
 import type { ScriptDriver } from './script-drivers';
 import {
@@ -49,21 +50,20 @@ export interface ScriptPool {
  * the script at its `yield`, which may put it in its own words but must throw (failStep);
  * the driver then rolls back, or destroys a connection that cannot.
  *
- * `multipleStatements` is on only for this pool, whose texts are the scripts' constant
- * SQL with every value escaped by mysql2 (TypeORM's own options: `stringifyObjects`,
- * time zone, charset). TypeORM's pool keeps it off.
+ * `multipleStatements` is on only for this pool; TypeORM's pool keeps it off. Its safety
+ * rule: a statement's text depends only on counts (how many lines, how many ids: the
+ * placeholders of `IN (?, ?)` or of a multi-row VALUES), never on a value; every value
+ * travels as a `?` parameter, a number the DTOs checked or a string mysql2 escapes
+ * (TypeORM's own options: `stringifyObjects`, time zone, charset). `send` refuses a
+ * statement that contains `;` or whose placeholders and parameters differ in number, so
+ * one statement can never become two (mysql-script-driver.spec.ts, "safety rule").
  */
 export class MysqlScriptDriver implements ScriptDriver {
   constructor(private readonly pool: ScriptPool) {}
 
   /** A pool with TypeORM's connection options for this data source, plus multipleStatements. */
   static forDataSource(dataSource: DataSource): MysqlScriptDriver {
-    const driver = dataSource.driver as unknown as {
-      options: unknown;
-      createConnectionOptions(options: unknown, credentials: unknown): PoolOptions;
-    };
-    const options = driver.createConnectionOptions(driver.options, driver.options);
-    const pool: Pool = createPool({ ...options, multipleStatements: true });
+    const pool: Pool = createPool({ ...mysqlPoolOptionsOf(dataSource), multipleStatements: true });
     return new MysqlScriptDriver(pool);
   }
 
@@ -111,6 +111,7 @@ export class MysqlScriptDriver implements ScriptDriver {
   }
 
   private async send(conn: ScriptConnection, statements: Statement[]): Promise<StatementResult[]> {
+    for (const s of statements) assertPacketSafe(s);
     const sql = statements.map((s) => s.sql).join(';\n');
     const params = statements.flatMap((s) => s.params);
     const result = await query(conn, sql, params);
@@ -132,6 +133,24 @@ export class MysqlScriptDriver implements ScriptDriver {
       // Broken connection (or one in an unknown state): the server rolls back when it goes.
       conn.destroy();
     }
+  }
+}
+
+/**
+ * The multipleStatements safety rule, checked on every statement before it joins a packet:
+ * no `;` of its own, and exactly one parameter per `?` (the scripts' SQL has no `?` or `;`
+ * inside literals). Values never reach the text, so nothing a client sends can end the
+ * statement and start another.
+ */
+export function assertPacketSafe(s: Statement): void {
+  let placeholders = 0;
+  for (let i = 0; i < s.sql.length; i++) {
+    const c = s.sql.charCodeAt(i);
+    if (c === 0x3b) throw new Error(`A script statement must not contain ";": ${s.sql}`);
+    if (c === 0x3f) placeholders++;
+  }
+  if (placeholders !== s.params.length) {
+    throw new Error(`${placeholders} placeholders, ${s.params.length} parameters: ${s.sql}`);
   }
 }
 

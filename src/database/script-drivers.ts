@@ -1,5 +1,6 @@
 import type { Database, Statement as SqliteStatement, Transaction } from 'better-sqlite3';
 import { DataSource, QueryFailedError } from 'typeorm';
+import { sqliteDatabaseOf } from '../fences/typeorm.fence';
 import { runScriptSync, Statement, StatementResult, StatementScript } from './statement-script';
 
 /** Runs a statement script (statement-script.ts) in one transaction of its own. */
@@ -53,7 +54,7 @@ export class SqliteScriptDriver implements ScriptDriver {
     dataSource: DataSource,
     private readonly gate: CommitGate,
   ) {
-    this.db = (dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection;
+    this.db = sqliteDatabaseOf(dataSource);
     this.statements = new SqliteStatements(this.db);
     // Called inside `all`, better-sqlite3 makes this a savepoint.
     this.each = this.db.transaction((script: StatementScript<unknown>) =>

@@ -1,5 +1,5 @@
 import { InsertEvent, ObjectLiteral, UpdateEvent } from 'typeorm';
-import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import type { ColumnMetadata } from '../fences/typeorm.fence';
 import { nowMillisecondsSql, TimestampsSubscriber } from './timestamps.subscriber';
 
 const column = (propertyName: string) =>

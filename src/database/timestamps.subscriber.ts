@@ -6,7 +6,7 @@ import {
   ObjectLiteral,
   UpdateEvent,
 } from 'typeorm';
-import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import type { ColumnMetadata } from '../fences/typeorm.fence';
 
 /**
  * The database's current time in milliseconds, in the form its timestamp columns keep: the

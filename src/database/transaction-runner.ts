@@ -1,6 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { wrapSharedQuery } from '../fences/typeorm.fence';
 import { DomainError } from '../common/errors/domain-error';
 import { MysqlScriptDriver } from './mysql-script-driver';
 import { ScriptDriver, SqliteScriptDriver } from './script-drivers';
@@ -55,11 +56,12 @@ export class TransactionRunner implements OnApplicationShutdown {
   }
 
   private guardSharedQueryRunner(): void {
-    // The SQLite driver hands out one query runner for the whole data source.
-    const shared: QueryRunner = this.dataSource.createQueryRunner();
-    const query = shared.query.bind(shared) as (...args: unknown[]) => Promise<unknown>;
-    const guarded = (...args: unknown[]) => this.exclusive(() => query(...args));
-    Object.assign(shared, { query: guarded });
+    wrapSharedQuery(
+      this.dataSource,
+      (query) =>
+        (...args) =>
+          this.exclusive(() => query(...args)),
+    );
   }
 
   /** `work` in one transaction; it may run more than once, so it must not have side effects outside `em`. */

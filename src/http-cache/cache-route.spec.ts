@@ -1,5 +1,5 @@
 import { Controller, Get, Post } from '@nestjs/common';
-import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants';
+import { FASTIFY_ROUTE_CONFIG_METADATA } from '../fences/nest.fence';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import { CacheFamilies, SharedCache } from '../common/decorators/cache-policy.decorator';

@@ -1,6 +1,5 @@
 import { ExecutionContext, Type } from '@nestjs/common';
-import { PATH_METADATA } from '@nestjs/common/constants';
-import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants';
+import { FASTIFY_ROUTE_CONFIG_METADATA, PATH_METADATA } from '../fences/nest.fence';
 import type { FastifyRequest } from 'fastify';
 import {
   CACHE_FAMILIES,

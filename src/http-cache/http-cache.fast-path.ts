@@ -1,7 +1,6 @@
 import { CanActivate, ForbiddenException, Injectable } from '@nestjs/common';
-import { GUARDS_METADATA, INTERCEPTORS_METADATA } from '@nestjs/common/constants';
 // Nest's own ExecutionContext implementation: guards get exactly what Nest would give them.
-import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
+import { ExecutionContextHost, GUARDS_METADATA, INTERCEPTORS_METADATA } from '../fences/nest.fence';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CacheFamily, CachePolicy } from '../common/decorators/cache-policy.decorator';
 import { sendProblem } from '../common/filters/send-problem';

@@ -1,5 +1,5 @@
 import { Controller, Get, Post } from '@nestjs/common';
-import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
+import { ExecutionContextHost } from '../fences/nest.fence';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CacheFamilies, NoCache, SharedCache } from '../common/decorators/cache-policy.decorator';
 import { MemoReflector } from '../common/memo-reflector';

@@ -1,6 +1,6 @@
-import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
+import { ExecutionContextHost } from '../fences/nest.fence';
 import { SkipThrottle, Throttle, ThrottlerModuleOptions } from '@nestjs/throttler';
-import { TokenService } from '../auth/token.service';
+import { BearerAccounts } from './bearer-accounts';
 import { MemoReflector } from '../common/memo-reflector';
 import { AppThrottlerGuard } from './app-throttler.guard';
 import { MemoryThrottlerStorage } from './memory-throttler.storage';
@@ -35,7 +35,7 @@ describe('AppThrottlerGuard', () => {
         },
       ],
     };
-    const tokens = { accountOf: () => undefined } as unknown as TokenService;
+    const tokens: BearerAccounts = { accountOf: () => undefined };
     guard = new AppThrottlerGuard(options, storage, new MemoReflector(), tokens);
     await guard.onModuleInit();
   });
@@ -79,14 +79,15 @@ describe('AppThrottlerGuard', () => {
     await expect(call('plain').result).rejects.toMatchObject({ status: 429 });
   });
 
-  it('keys counters by route, throttler and client, hashing only a long client part', async () => {
+  it('keys counters by route, throttler and client (login: address and username only), hashing only a long client part', async () => {
     const keys = () => (storage.increment as jest.Mock).mock.calls.map((c: unknown[]) => c[0]);
     await call('plain').result;
     await call('login').result;
     expect(keys()).toEqual([
       'Routes-plain-default-ip:1.2.3.4',
       'Routes-login-default-ip:1.2.3.4',
-      'Routes-login-login-login:1.2.3.4:ada',
+      // The login bucket is the same on every route that checks a password (loginKey).
+      'login:1.2.3.4:ada',
     ]);
     const context = new ExecutionContextHost([], Routes, Routes.prototype.login);
     const long = guard['generateKey'](context, `login:1.2.3.4:${'a'.repeat(5000)}`, 'login');

@@ -17,9 +17,10 @@ import {
   THROTTLER_SKIP,
   THROTTLER_TRACKER,
   THROTTLER_TTL,
-} from '@nestjs/throttler/dist/throttler.constants';
+} from '../fences/nest.fence';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { TokenService } from '../auth/token.service';
+import { BearerAccounts } from './bearer-accounts';
+import { LOGIN_BLOCKED_MESSAGE, LOGIN_THROTTLER } from './login-attempts.service';
 
 /** The lowest `remaining` reported so far for a request, so the tightest limit is shown. */
 const shown = new WeakMap<object, number>();
@@ -51,7 +52,7 @@ export class AppThrottlerGuard extends ThrottlerGuard {
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
     @InjectThrottlerStorage() storage: ThrottlerStorage,
     reflector: MemoReflector,
-    private readonly tokens: TokenService,
+    private readonly tokens: BearerAccounts,
   ) {
     super(options, storage, reflector);
   }
@@ -136,6 +137,9 @@ export class AppThrottlerGuard extends ThrottlerGuard {
    * tracker holds a client-chosen username and counters live in memory or Redis.
    */
   protected override generateKey(context: ExecutionContext, suffix: string, name: string): string {
+    // One bucket per address and username whatever the route (see loginKey); short by
+    // construction (a username no account can have counts as '').
+    if (name === LOGIN_THROTTLER && suffix.length <= 200) return suffix;
     const key = `${context.getClass().name}-${context.getHandler().name}-${name}-${suffix}`;
     return key.length <= 200 ? key : super.generateKey(context, suffix, name);
   }
@@ -159,9 +163,7 @@ export class AppThrottlerGuard extends ThrottlerGuard {
     if (record.isBlocked) {
       void reply.header('Retry-After', record.timeToBlockExpire);
       throw new ThrottlerException(
-        name === 'login'
-          ? 'Too many sign-in attempts for this username from this address; try again later'
-          : 'Too many requests; try again later',
+        name === LOGIN_THROTTLER ? LOGIN_BLOCKED_MESSAGE : 'Too many requests; try again later',
       );
     }
     return true;

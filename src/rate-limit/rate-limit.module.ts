@@ -3,11 +3,11 @@ import { ConfigType } from '@nestjs/config';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { FastifyRequest } from 'fastify';
 import type Redis from 'ioredis';
-import { canonicalUsername } from '../accounts/username';
 import { authConfig } from '../config/auth.config';
 import { cacheConfig } from '../config/cache.config';
 import { RedisCircuit } from '../redis/redis-circuit';
 import { REDIS_CLIENT } from '../redis/redis.module';
+import { LOGIN_THROTTLER, LoginAttempts, loginKey } from './login-attempts.service';
 import { LOGIN_THROTTLE_KEY } from './login-throttle.decorator';
 import { MemoryThrottlerStorage } from './memory-throttler.storage';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
@@ -20,7 +20,7 @@ import { RedisThrottlerStorage } from './redis-throttler.storage';
  */
 export function loginTracker(request: FastifyRequest): string {
   const body = request.body as { username?: unknown } | undefined;
-  return `login:${request.ip}:${canonicalUsername(body?.username) ?? ''}`;
+  return loginKey(request.ip, body?.username);
 }
 
 /**
@@ -50,7 +50,7 @@ export function loginTracker(request: FastifyRequest): string {
             ttl: cache.throttleTtlSeconds * 1000,
           },
           {
-            name: 'login',
+            name: LOGIN_THROTTLER,
             limit: auth.loginThrottleLimit,
             ttl: auth.loginThrottleTtlSeconds * 1000,
             getTracker: (req) => loginTracker(req as FastifyRequest),
@@ -62,5 +62,7 @@ export function loginTracker(request: FastifyRequest): string {
       }),
     }),
   ],
+  providers: [LoginAttempts],
+  exports: [LoginAttempts],
 })
 export class RateLimitModule {}

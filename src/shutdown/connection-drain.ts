@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
-import { Server as NetServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
+import { closeListenerOnly } from '../fences/node-net.fence';
 
 /** How long a connection accepted before the close may take to send its first request. */
 export const FIRST_REQUEST_GRACE_MS = 1000;
@@ -45,7 +46,7 @@ export class ConnectionDrain {
       await afterPoll();
     } while (this.accepted !== before && Date.now() < deadline);
     // The net close, not http's: that one would also destroy the idle connections now.
-    if (this.server.listening) NetServer.prototype.close.call(this.server);
+    if (this.server.listening) closeListenerOnly(this.server);
     await afterPoll();
     setTimeout(() => {
       for (const socket of this.fresh) socket.destroy();

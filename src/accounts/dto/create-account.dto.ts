@@ -13,7 +13,7 @@ import {
 } from 'class-validator';
 import { Role, ROLES } from '../../common/decorators/roles.decorator';
 import { MaxBytes } from '../../common/validators/max-bytes.decorator';
-import { USERNAME_INPUT, USERNAME_MESSAGE } from '../username';
+import { USERNAME_INPUT, USERNAME_MESSAGE } from '../../common/username';
 
 export class CreateAccountDto {
   /**

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Matches, MaxLength } from 'class-validator';
-import { USERNAME_INPUT, USERNAME_MESSAGE } from '../../accounts/username';
+import { USERNAME_INPUT, USERNAME_MESSAGE } from '../../common/username';
 import { MaxBytes } from '../../common/validators/max-bytes.decorator';
 
 export class LoginDto {

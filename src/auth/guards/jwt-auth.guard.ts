@@ -1,44 +1,58 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { MemoReflector } from '../../common/memo-reflector';
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
 import { FastifyRequest } from 'fastify';
-import { AccountStateService } from '../../accounts/account-state.service';
+import { AuthUser } from '../../common/decorators/current-user.decorator';
 import { IS_PUBLIC_KEY } from '../../common/decorators/public.decorator';
 import { unauthorized } from '../../common/errors/domain-error';
+import { MemoReflector } from '../../common/memo-reflector';
+import { JwtStrategy } from '../jwt.strategy';
 import { bearerToken, TokenService } from '../token.service';
 
 /**
- * Global guard: every route needs a valid bearer token unless marked @Public().
- * Beyond the signature it checks the account still exists, the token predates no
- * password change and its session has not ended (logout, refresh-token reuse), so
- * revocation is immediate.
+ * Global guard: every route needs a valid bearer token unless marked @Public(). passport's
+ * AuthGuard('jwt') runs JwtStrategy (signature, HS256, expiry, claims, revocation).
+ *
+ * In front of it, the memo of tokens already verified (TokenService.known): such a token
+ * skips passport and the HMAC, and goes straight to the revocation check, which runs on
+ * every request either way. The cached read kept its speed this way (docs/benchmarks.md).
  */
 @Injectable()
-export class JwtAuthGuard implements CanActivate {
+export class JwtAuthGuard extends AuthGuard('jwt') {
   constructor(
     private readonly reflector: MemoReflector,
     private readonly tokens: TokenService,
-    private readonly accountState: AccountStateService,
-  ) {}
+    private readonly strategy: JwtStrategy,
+  ) {
+    super();
+  }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [
       context.getHandler(),
       context.getClass(),
     ]);
     if (isPublic) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const token = bearerToken(request.headers.authorization);
-    if (token === undefined) throw unauthorized('Missing bearer token');
-    const claims = this.tokens.verify(token);
-    if (!claims) throw unauthorized('Invalid or expired token');
-    const state = await this.accountState.forSession(claims.sub, claims.sid);
-    if (!state || state.tokenVersion !== claims.ver) throw unauthorized('Token has been revoked');
-    request.user = {
-      id: claims.sub,
-      role: state.role,
-      customerId: state.customerId,
-      sessionId: claims.sid,
-    };
-    return true;
+    const known = this.tokens.known(bearerToken(request.headers.authorization));
+    if (known === null) throw unauthorized('Invalid or expired token');
+    if (known !== undefined) {
+      request.user = await this.strategy.userOf(known);
+      return true;
+    }
+    return (await super.canActivate(context)) as boolean;
+  }
+
+  /** passport's outcome: the strategy's own error (revocation) as it is, any failure 401. */
+  override handleRequest<TUser = AuthUser>(
+    err: unknown,
+    user: TUser | false,
+    info: unknown,
+  ): TUser {
+    if (err) throw err instanceof Error ? err : unauthorized('Invalid or expired token');
+    if (!user) {
+      const missing = info instanceof Error && info.message === 'No auth token';
+      throw unauthorized(missing ? 'Missing bearer token' : 'Invalid or expired token');
+    }
+    return user;
   }
 }

@@ -1,10 +1,9 @@
 import { Type } from '@nestjs/common';
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
-import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
+import { ROUTE_ARGS_METADATA, RouteParamtypes } from '../../fences/nest.fence';
 import { DECORATORS, OpenAPIObject, ParameterObject, SchemaObject } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validateSync } from 'class-validator';
-import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
+import type { ValidationMetadata } from '../../fences/class-validator.fence';
 
 /** The DTO classes an operation validates its body and its query with. */
 export interface DtoRoute {
@@ -237,5 +236,7 @@ function publishBody(document: OpenAPIObject, cls: Type<unknown>, done: Set<stri
   else delete schema.required;
   // What a DTO checks across its fields (class-validator has no schema for it), said by the DTO.
   const own = (cls as { openApiSchema?: SchemaObject }).openApiSchema;
-  if (own) Object.assign(schema, own);
+  for (const [field, value] of Object.entries(own ?? {})) {
+    (schema as Record<string, unknown>)[field] = value;
+  }
 }
