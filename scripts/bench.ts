@@ -7,6 +7,8 @@
  * serving the very bytes of product-read, and the place-order transaction's statements
  * (the app's own order script) issued directly through the database driver. Prints a
  * table and writes docs/benchmarks.md.
+ *
+ * `-- --mixed` runs only the mixed scenario (readers while orders flow: bench/mixed.ts).
  */
 import { execSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { join } from 'node:path';
 import { driverPlaceOrderBaselines } from './bench/driver-baseline';
 import { hostileBodies } from './bench/hostile';
 import { load, LoadResult } from './bench/load';
+import { mixedScenario, renderMixed, seedMixedCatalog } from './bench/mixed';
 import { benchEnv, freePort, ROOT, Server, startBareServer, startNode } from './bench/processes';
 import { seed } from './bench/seed';
 
@@ -23,6 +26,7 @@ const WARM = quick ? 1 : 3;
 const SECONDS = quick ? 2 : 10;
 /** Interleaved rounds of the hostile-bodies scenario (reads alone, reads attacked). */
 const ROUNDS = quick ? 1 : 5;
+const mixedOnly = process.argv.includes('--mixed');
 
 interface Row extends LoadResult {
   baseline?: string;
@@ -70,6 +74,23 @@ async function main(): Promise<void> {
       '/api/v1/health',
     );
     servers.push(noCache);
+    const dbName = databaseUrl.startsWith('sqlite') ? 'sqlite' : 'mysql';
+    const runMixed = async () => {
+      const ids = await seedMixedCatalog(app.url, data);
+      const mixed = await mixedScenario(app.url, data, ids, {
+        rounds: quick ? 1 : 3,
+        seconds: quick ? 2 : 8,
+        rates: [10, 50],
+      });
+      const table = renderMixed(mixed);
+      console.log(table);
+      if (!quick) writeSection(`mixed-${dbName}${redisUrl ? '-redis' : ''}`, table);
+      return mixed;
+    };
+    if (mixedOnly) {
+      await runMixed();
+      return;
+    }
     let i = 0;
     const pick = <T>(xs: T[]) => xs[i++ % xs.length];
     const auth = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -137,6 +158,8 @@ async function main(): Promise<void> {
     const oversold = sold > data.lastUnitsStock || finalStock < 0;
     console.log(`last-units: ${sold} sold of ${data.lastUnitsStock}, stock now ${finalStock}`);
     const appRss = app.rssMb();
+    // Last: it adds 4,500 products, which the scenarios above do not expect.
+    await runMixed();
 
     // Baselines, same run.
     const bare = await startBareServer(app.url, data.productIds[0], data.customers[0].token);
@@ -213,7 +236,7 @@ async function main(): Promise<void> {
     );
     const report = render(rows, { databaseUrl, redisUrl, appRss, quick, oversold });
     console.log(report);
-    if (!quick) writeSection(databaseUrl.startsWith('sqlite') ? 'sqlite' : 'mysql', report);
+    if (!quick) writeSection(dbName, report);
     const failures = rows.filter(
       (r) => (r.statuses['500'] ?? 0) + (r.statuses['503'] ?? 0) > 0 || r.errors > 0,
     );

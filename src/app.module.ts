@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { globalFilterProviders } from './app.pipeline';
 import { AccountsModule } from './accounts/accounts.module';
 import { AuthModule } from './auth/auth.module';
 import { CartModule } from './cart/cart.module';
 import { AppCacheModule } from './http-cache/app-cache.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
-import { ProblemFilter } from './common/filters/problem.filter';
 import { AppConfigModule } from './config/config.module';
 import { CustomersModule } from './customers/customers.module';
 import { DatabaseModule } from './database/database.module';
@@ -29,6 +28,7 @@ import { ProductsModule } from './products/products.module';
     CartModule,
     HealthModule,
   ],
-  providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
+  // The global pipeline is listed in app.pipeline.ts.
+  providers: globalFilterProviders(),
 })
 export class AppModule {}

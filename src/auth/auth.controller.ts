@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccountResponseDto } from '../accounts/dto/account-response.dto';
-import { CacheFamilies } from '../common/decorators/cache-policy.decorator';
+import { PerUserCache } from '../common/decorators/cache-policy.decorator';
+import { CacheTags } from '../http-cache/cache-tags';
 import { AuthUser, CurrentUser } from '../common/decorators/current-user.decorator';
 import { Public } from '../common/decorators/public.decorator';
 import { ApiProblems } from '../common/openapi/api-problems.decorator';
@@ -57,8 +58,11 @@ export class AuthController {
   }
 
   @Get('me')
-  // Per-user (the default policy); fresh after any account or customer write.
-  @CacheFamilies('accounts', 'customers')
+  // Fresh after a write to this account or its customer.
+  @PerUserCache((me: AccountResponseDto) => [
+    CacheTags.account(me.id),
+    ...(me.customer ? [CacheTags.customer(me.customer.id)] : []),
+  ])
   @ApiBearerAuth()
   @ApiOperation({ summary: 'The signed-in account, with its customer', operationId: 'me' })
   @ApiProblems(401)

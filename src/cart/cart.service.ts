@@ -9,6 +9,9 @@ import { Customer } from '../customers/entities/customer.entity';
 import { MAX_LINES } from '../orders/dto/create-order.dto';
 import { IdempotencyService, IdempotentResult } from '../idempotency/idempotency.service';
 import { runScriptIn } from '../database/statement-script';
+import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
+import { CacheTags } from '../http-cache/cache-tags';
+import { OrderCacheChanges } from '../orders/order-cache-changes';
 import { OrderPlacementService } from '../orders/order-placement.service';
 import { ownCustomerId } from '../orders/orders.service';
 import { Product } from '../products/entities/product.entity';
@@ -21,6 +24,8 @@ export class CartService {
     private readonly runner: TransactionRunner,
     private readonly placement: OrderPlacementService,
     private readonly idempotency: IdempotencyService,
+    private readonly orderChanges: OrderCacheChanges,
+    private readonly cache: CacheInvalidation,
   ) {}
 
   async get(user: AuthUser): Promise<CartResponseDto> {
@@ -35,7 +40,7 @@ export class CartService {
    */
   async setItem(user: AuthUser, productId: number, quantity: number): Promise<CartResponseDto> {
     const customerId = ownCustomerId(user);
-    return this.runner.run(async (em) => {
+    const cart = await this.runner.run(async (em) => {
       await lockCart(em, customerId);
       const product = await em.findOne(Product, { where: { id: productId } });
       if (!product) throw notFound('Product', productId);
@@ -61,17 +66,21 @@ export class CartService {
       }
       return this.load(em, customerId);
     });
+    await this.cache.changed(CacheTags.cart(customerId));
+    return cart;
   }
 
   async removeItem(user: AuthUser, productId: number): Promise<void> {
     const customerId = ownCustomerId(user);
     const res = await this.runner.run((em) => em.delete(CartItem, { customerId, productId }));
     if (!res.affected) throw notFound(`Product ${productId} in the cart`);
+    await this.cache.changed(CacheTags.cart(customerId));
   }
 
   async clear(user: AuthUser): Promise<void> {
     const customerId = ownCustomerId(user);
     await this.runner.run((em) => em.delete(CartItem, { customerId }));
+    await this.cache.changed(CacheTags.cart(customerId));
   }
 
   /**
@@ -80,7 +89,7 @@ export class CartService {
    */
   async checkout(user: AuthUser, key: string | undefined): Promise<IdempotentResult> {
     const customerId = ownCustomerId(user);
-    return this.idempotency.execute(
+    const result = await this.idempotency.execute(
       { accountId: user.id, key, method: 'POST', path: '/cart/checkout', body: {} },
       201,
       async (em) => {
@@ -99,6 +108,8 @@ export class CartService {
         return order;
       },
     );
+    if (!result.replayed) await this.cache.changed(CacheTags.cart(customerId));
+    return this.orderChanges.placed(result);
   }
 
   private async load(em: EntityManager, customerId: number): Promise<CartResponseDto> {

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CacheFamilies, SharedCache } from '../common/decorators/cache-policy.decorator';
+import { SharedCache } from '../common/decorators/cache-policy.decorator';
+import { CacheTags } from '../http-cache/cache-tags';
 import { Roles } from '../common/decorators/roles.decorator';
 import { ApiProblems } from '../common/openapi/api-problems.decorator';
 import { IdPipe } from '../common/pipes/id.pipe';
@@ -13,13 +14,17 @@ import { ProductsService } from './products.service';
 @ApiTags('products')
 @ApiBearerAuth()
 @ApiProblems(401, 429, 503)
-@CacheFamilies('products')
 @Controller('products')
 export class ProductsController {
   constructor(private readonly products: ProductsService) {}
 
   @Get()
-  @SharedCache()
+  // The list's members and order, the in-stock set, and each product it shows.
+  @SharedCache((page: ProductPageDto) => [
+    CacheTags.productSet,
+    CacheTags.inStockSet,
+    ...page.data.map((p) => CacheTags.product(p.id)),
+  ])
   @ApiOperation({
     summary: 'List products (paginated, filtered, sorted)',
     operationId: 'listProducts',
@@ -30,7 +35,7 @@ export class ProductsController {
   }
 
   @Get(':id')
-  @SharedCache()
+  @SharedCache((p: ProductResponseDto) => [CacheTags.product(p.id)])
   @ApiOperation({ summary: 'Get a product', operationId: 'getProduct' })
   @ApiProblems(400, 404)
   get(@Param('id', IdPipe) id: number): Promise<ProductResponseDto> {

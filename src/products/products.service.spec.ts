@@ -3,7 +3,7 @@ import { getRepositoryToken } from '@nestjs/typeorm';
 import { QueryFailedError } from 'typeorm';
 import { Product } from './entities/product.entity';
 import { ProductsService } from './products.service';
-import { CacheVersionService } from '../http-cache/cache-version.service';
+import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
 
 const product = (over: Partial<Product> = {}): Product => ({
   id: 1,
@@ -28,7 +28,7 @@ describe('ProductsService', () => {
     createQueryBuilder: jest.fn(),
   };
 
-  const versions = { bump: jest.fn().mockResolvedValue(undefined) };
+  const cache = { changed: jest.fn().mockResolvedValue(undefined) };
 
   beforeEach(async () => {
     jest.clearAllMocks();
@@ -36,7 +36,7 @@ describe('ProductsService', () => {
       providers: [
         ProductsService,
         { provide: getRepositoryToken(Product), useValue: repo },
-        { provide: CacheVersionService, useValue: versions },
+        { provide: CacheInvalidation, useValue: cache },
       ],
     }).compile();
     service = moduleRef.get(ProductsService);
@@ -49,7 +49,8 @@ describe('ProductsService', () => {
       expect.objectContaining({ priceCents: 410, stock: 0 }),
     );
     expect(res.price).toBe('4.10');
-    expect(versions.bump).toHaveBeenCalledWith('products');
+    // A new product can join any list.
+    expect(cache.changed).toHaveBeenCalledWith(expect.any(String), 'p:set', 'p:instock');
   });
 
   it('maps a duplicate sku to a conflict', async () => {
@@ -82,7 +83,7 @@ describe('ProductsService', () => {
     repo.findOne.mockResolvedValue(product({ sku: 'A' }));
     await service.remove(1);
     expect(repo.update).toHaveBeenCalledWith({ id: 1 }, { sku: null, deletedAt: expect.any(Date) });
-    expect(versions.bump).toHaveBeenCalledWith('products');
+    expect(cache.changed).toHaveBeenCalledWith('p:1', 'p:set', 'p:instock');
   });
 
   it('refuses minPrice above maxPrice before querying', async () => {

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { CacheVersionService } from '../http-cache/cache-version.service';
+import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
+import { CacheTags } from '../http-cache/cache-tags';
 import { conflict, invalid, notFound } from '../common/errors/domain-error';
 import { isDuplicateError } from '../common/errors/problem';
 import { LIKE_ESCAPE, likeContains } from '../common/like';
@@ -22,15 +23,15 @@ const SORT_COLUMNS: Record<ProductSort, [string, 'ASC' | 'DESC']> = {
 };
 
 /**
- * Every write bumps the 'products' cache version after it is stored, so no cached product
- * read survives it (on every instance). Anything else that changes products (orders
- * change stock) must bump 'products' too.
+ * Every write says what it changed after it is stored (CacheInvalidation): the product,
+ * and the lists (a new, changed or deleted product can join, move in or leave any list).
+ * Orders change stock: OrderCacheChanges says so for them.
  */
 @Injectable()
 export class ProductsService {
   constructor(
     @InjectRepository(Product) private readonly products: Repository<Product>,
-    private readonly cacheVersions: CacheVersionService,
+    private readonly cache: CacheInvalidation,
   ) {}
 
   async list(q: ProductQueryDto): Promise<Page<ProductResponseDto>> {
@@ -72,7 +73,7 @@ export class ProductsService {
       stock: dto.stock ?? 0,
     });
     const saved = await this.save(product);
-    await this.cacheVersions.bump('products');
+    await this.cache.changed(...catalogChange(saved.id));
     return ProductResponseDto.from(saved);
   }
 
@@ -84,7 +85,7 @@ export class ProductsService {
     if (dto.sku !== undefined) product.sku = dto.sku;
     if (dto.stock !== undefined) product.stock = dto.stock;
     const saved = await this.save(product);
-    await this.cacheVersions.bump('products');
+    await this.cache.changed(...catalogChange(id));
     return ProductResponseDto.from(saved);
   }
 
@@ -92,7 +93,7 @@ export class ProductsService {
   async remove(id: number): Promise<void> {
     const product = await this.find(id);
     await this.products.update({ id: product.id }, { sku: null, deletedAt: new Date() });
-    await this.cacheVersions.bump('products');
+    await this.cache.changed(...catalogChange(id));
   }
 
   private async find(id: number): Promise<Product> {
@@ -112,3 +113,10 @@ export class ProductsService {
     }
   }
 }
+
+/** What an administrator's product write changes: the product and every list. */
+const catalogChange = (id: number) => [
+  CacheTags.product(id),
+  CacheTags.productSet,
+  CacheTags.inStockSet,
+];
