@@ -25,8 +25,9 @@ export class MemoryTagStore implements TagStore {
   private floor = 0;
   private readonly stamps = new LRUCache<string, number>({
     max: 200_000,
-    dispose: (value) => {
-      if (value > this.floor) this.floor = value;
+    // Only a tag pushed out counts (a stamp replacing a stamp is disposed too).
+    dispose: (value, _tag, reason) => {
+      if (reason === 'evict' && value > this.floor) this.floor = value;
     },
   });
 
