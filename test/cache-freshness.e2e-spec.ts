@@ -245,6 +245,7 @@ describe('Every write leaves the reads it affects fresh (generated from the Open
     clearCart: kase({ write: () => http.delete('/cart', { token: a.token }) }),
     checkoutCart: kase({
       setup: async () => {
+        expect((await http.delete('/cart', { token: a.token })).status).toBe(204);
         await restock(p2, 1);
         expect((await put(`/cart/items/${p2}`, { quantity: 1 })).status).toBe(200);
       },
@@ -279,16 +280,20 @@ describe('Every write leaves the reads it affects fresh (generated from the Open
     const ctx = c.setup ? await c.setup() : undefined;
     const byOp = fixtureReads();
     const reads = [...Object.values(byOp).flat(), ...(c.reads ? c.reads(ctx) : [])];
-    // Cached: read twice, and the cached operations' second read is a hit.
+    // Cached: read until the cached operations' reads are hits (a read that meets Redis
+    // slower than its 100 ms budget is a miss, so a loaded machine may need another turn).
+    const cachedReads = [...CACHED].flatMap((id) => byOp[id].map((r) => ({ id, r })));
+    let misses: string[] = [];
     await readAll(reads, http);
-    const warm = await readAll(reads, http);
-    for (const id of CACHED) {
-      for (const r of byOp[id]) {
-        const i = reads.indexOf(r);
-        if (warm[i].status === 200)
-          expect([id, warm[i].headers.get('x-cache')]).toEqual([id, 'HIT']);
-      }
+    for (let turn = 0; turn < 3; turn++) {
+      const warm = await readAll(reads, http);
+      misses = cachedReads
+        .filter(({ r }) => warm[reads.indexOf(r)].status === 200)
+        .filter(({ r }) => warm[reads.indexOf(r)].headers.get('x-cache') !== 'HIT')
+        .map(({ id, r }) => `${id} ${r.path}`);
+      if (misses.length === 0) break;
     }
+    expect(misses).toEqual([]);
 
     const res = await c.write(ctx);
     expect(res.status).toBeGreaterThanOrEqual(200);
