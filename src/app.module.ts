@@ -3,6 +3,7 @@ import { globalFilterProviders } from './app.pipeline';
 import { AccountsModule } from './accounts/accounts.module';
 import { AuthModule } from './auth/auth.module';
 import { CartModule } from './cart/cart.module';
+import { CategoriesModule } from './categories/categories.module';
 import { AppCacheModule } from './http-cache/app-cache.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { AppConfigModule } from './config/config.module';
@@ -10,6 +11,7 @@ import { CustomersModule } from './customers/customers.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
+import { InventoryModule } from './inventory/inventory.module';
 import { OrdersModule } from './orders/orders.module';
 import { ProductsModule } from './products/products.module';
 
@@ -22,6 +24,8 @@ import { ProductsModule } from './products/products.module';
     RateLimitModule,
     CustomersModule,
     AccountsModule,
+    CategoriesModule,
+    InventoryModule,
     ProductsModule,
     IdempotencyModule,
     OrdersModule,

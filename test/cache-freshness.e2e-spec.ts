@@ -37,6 +37,7 @@ describe('Every write leaves the reads it affects fresh (generated from the Open
   let p1: number;
   let p2: number;
   let o1: number;
+  let cat: number;
   let n = 0;
 
   beforeAll(async () => {
@@ -49,7 +50,10 @@ describe('Every write leaves the reads it affects fresh (generated from the Open
     document = buildOpenApiDocument(cached.app);
     admin = (await http.login(ADMIN.username, ADMIN.password)).accessToken;
     a = await customerSession(cached.app, http, 'fresh-a');
-    p1 = (await product('Fresh tea', 40)).id;
+    const created = await http.post('/categories', { name: 'Fresh drinks' }, { token: admin });
+    expect(created.status).toBe(201);
+    cat = (created.body as { id: number }).id;
+    p1 = (await product('Fresh tea', 40, [cat])).id;
     p2 = (await product('Fresh cocoa', 1)).id;
     expect((await put(`/cart/items/${p1}`, { quantity: 2 })).status).toBe(200);
     o1 = (await order(a.token, p1)).id;
@@ -59,8 +63,9 @@ describe('Every write leaves the reads it affects fresh (generated from the Open
     await truth.close();
   });
 
-  async function product(name: string, stock: number): Promise<{ id: number }> {
-    const res = await http.post('/products', { name, price: '2.50', stock }, { token: admin });
+  async function product(name: string, stock: number, categoryIds?: number[]) {
+    const body = { name, price: '2.50', stock, ...(categoryIds ? { categoryIds } : {}) };
+    const res = await http.post('/products', body, { token: admin });
     expect(res.status).toBe(201);
     return res.body as { id: number };
   }
@@ -70,8 +75,19 @@ describe('Every write leaves the reads it affects fresh (generated from the Open
     return res.body as { id: number };
   }
   const put = (path: string, body: unknown) => http.put(path, body, { token: a.token });
-  const restock = async (id: number, stock: number) =>
-    expect((await http.patch(`/products/${id}`, { stock }, { token: admin })).status).toBe(200);
+  /** Sets a stock through the ledger (PATCH does not take stock). */
+  async function restock(id: number, stock: number) {
+    const now = (await http.get(`/products/${id}`, { token: admin }).then((r) => r.body)) as {
+      stock: number;
+    };
+    if (now.stock === stock) return;
+    const res = await http.post(
+      `/products/${id}/stock-adjustments`,
+      { delta: stock - now.stock, note: 'freshness test' },
+      { token: admin },
+    );
+    expect(res.status).toBe(201);
+  }
   /** A customer of its own with an account and an order, for the deletes. */
   async function otherCustomer() {
     const s = await customerSession(cached.app, http, `fresh-other-${++n}`);
@@ -93,6 +109,7 @@ describe('Every write leaves the reads it affects fresh (generated from the Open
       { path: '/products?inStock=true&limit=100', token: a.token },
       { path: '/products?inStock=false&limit=100', token: a.token },
       { path: '/products?search=fresh&sort=price', token: a.token },
+      { path: '/products?stockBelow=1000&limit=100', token: admin },
     ],
     getProduct: [
       { path: `/products/${p1}`, token: a.token },
@@ -115,6 +132,9 @@ describe('Every write leaves the reads it affects fresh (generated from the Open
     getAccount: [{ path: `/accounts/${a.accountId}`, token: admin }],
     listCustomers: [{ path: '/customers?limit=100', token: admin }],
     getCustomer: [{ path: `/customers/${a.customerId}`, token: admin }],
+    listCategories: [{ path: '/categories', token: a.token }],
+    getCategory: [{ path: `/categories/${cat}`, token: a.token }],
+    listStockMovements: [{ path: `/products/${p1}/stock-movements`, token: admin }],
   });
 
   type Other = Awaited<ReturnType<typeof otherCustomer>>;
@@ -233,6 +253,30 @@ describe('Every write leaves the reads it affects fresh (generated from the Open
       write: (o: { id: number }) =>
         http.post(`/orders/${o.id}/cancel`, undefined, { token: a.token }),
       reads: (o: { id: number }) => [{ path: `/orders/${o.id}`, token: a.token }],
+    }),
+    createCategory: kase({
+      write: () => http.post('/categories', { name: `Fresh ${++n}` }, { token: admin }),
+    }),
+    updateCategory: kase({
+      write: () =>
+        http.patch(`/categories/${cat}`, { name: `Fresh drinks ${++n}` }, { token: admin }),
+    }),
+    // A category with products cannot be deleted (409): an empty one.
+    deleteCategory: kase({
+      setup: async () => {
+        const res = await http.post('/categories', { name: `Fresh gone ${++n}` }, { token: admin });
+        return res.body as { id: number };
+      },
+      write: (c: { id: number }) => http.delete(`/categories/${c.id}`, { token: admin }),
+      reads: (c: { id: number }) => [{ path: `/categories/${c.id}`, token: a.token }],
+    }),
+    createStockAdjustment: kase({
+      write: () =>
+        http.post(
+          `/products/${p1}/stock-adjustments`,
+          { delta: 5, note: 'found in the back' },
+          { token: admin },
+        ),
     }),
     setCartItem: kase({ write: () => put(`/cart/items/${p1}`, { quantity: 3 }) }),
     removeCartItem: kase({

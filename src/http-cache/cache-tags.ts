@@ -5,12 +5,18 @@
  * was computed (TagStore). One file, so writers and readers spell them alike.
  */
 export const CacheTags = {
+  /** Every product answer (a category rename shows in each product of it). */
+  allProducts: 'p:*',
   /** One product's fields, stock included. */
   product: (id: number) => `p:${id}`,
   /** Which products a list holds and in what order, for any filter but inStock. */
   productSet: 'p:set',
   /** Which products are in stock (the inStock filter): moves only when a stock crosses zero. */
   inStockSet: 'p:instock',
+  /** Any product's stock (lists filtered by a stock threshold: stockBelow). */
+  anyStock: 'p:stock',
+  /** The category tree and each category's product count. */
+  categorySet: 'cat:set',
   /** One order (status, lines). */
   order: (id: number) => `o:${id}`,
   /** The orders of one customer (lists a customer sees). */

@@ -45,6 +45,7 @@ export class OrderCacheChanges {
   private async stockTags(order: OrderResponseDto): Promise<string[]> {
     const moved = new Map(order.items.map((i) => [i.productId, i.quantity]));
     const tags = [...moved.keys()].map((id) => CacheTags.product(id));
+    tags.push(CacheTags.anyStock);
     const rows = await this.dataSource.getRepository(Product).find({
       select: { id: true, stock: true },
       where: { id: In([...moved.keys()]) },

@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SharedCache } from '../common/decorators/cache-policy.decorator';
+import { AuthUser, CurrentUser } from '../common/decorators/current-user.decorator';
+import { QueryRoles, Roles } from '../common/decorators/roles.decorator';
 import { CacheTags } from '../http-cache/cache-tags';
-import { Roles } from '../common/decorators/roles.decorator';
 import { ApiProblems } from '../common/openapi/api-problems.decorator';
 import { IdPipe } from '../common/pipes/id.pipe';
 import { CreateProductDto } from './dto/create-product.dto';
@@ -20,22 +21,26 @@ export class ProductsController {
 
   @Get()
   // The list's members and order, the in-stock set, and each product it shows.
-  @SharedCache((page: ProductPageDto) => [
+  // A stock threshold (stockBelow) moves with every stock change.
+  @SharedCache((page: ProductPageDto, _user, query) => [
+    CacheTags.allProducts,
     CacheTags.productSet,
     CacheTags.inStockSet,
+    ...(query.stockBelow !== undefined ? [CacheTags.anyStock] : []),
     ...page.data.map((p) => CacheTags.product(p.id)),
   ])
   @ApiOperation({
     summary: 'List products (paginated, filtered, sorted)',
     operationId: 'listProducts',
   })
-  @ApiProblems(400)
+  @QueryRoles({ stockBelow: ['admin'] })
+  @ApiProblems(400, 403, 404)
   list(@Query() query: ProductQueryDto): Promise<ProductPageDto> {
     return this.products.list(query);
   }
 
   @Get(':id')
-  @SharedCache((p: ProductResponseDto) => [CacheTags.product(p.id)])
+  @SharedCache((p: ProductResponseDto) => [CacheTags.allProducts, CacheTags.product(p.id)])
   @ApiOperation({ summary: 'Get a product', operationId: 'getProduct' })
   @ApiProblems(400, 404)
   get(@Param('id', IdPipe) id: number): Promise<ProductResponseDto> {
@@ -45,15 +50,18 @@ export class ProductsController {
   @Post()
   @Roles('admin')
   @ApiOperation({ summary: 'Create a product (admin)', operationId: 'createProduct' })
-  @ApiProblems(400, 403, 409)
-  create(@Body() dto: CreateProductDto): Promise<ProductResponseDto> {
-    return this.products.create(dto);
+  @ApiProblems(400, 403, 409, 422)
+  create(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: CreateProductDto,
+  ): Promise<ProductResponseDto> {
+    return this.products.create(user.id, dto);
   }
 
   @Patch(':id')
   @Roles('admin')
   @ApiOperation({ summary: 'Update a product (admin)', operationId: 'updateProduct' })
-  @ApiProblems(400, 403, 404, 409)
+  @ApiProblems(400, 403, 404, 409, 422)
   update(
     @Param('id', IdPipe) id: number,
     @Body() dto: UpdateProductDto,

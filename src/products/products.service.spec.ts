@@ -1,9 +1,12 @@
 import { Test } from '@nestjs/testing';
 import { getRepositoryToken } from '@nestjs/typeorm';
-import { QueryFailedError } from 'typeorm';
+import { EntityManager, QueryFailedError } from 'typeorm';
+import { CategoriesService } from '../categories/categories.service';
+import { TransactionRunner } from '../database/transaction-runner';
+import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
+import { InventoryService } from '../inventory/inventory.service';
 import { Product } from './entities/product.entity';
 import { ProductsService } from './products.service';
-import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
 
 const product = (over: Partial<Product> = {}): Product => ({
   id: 1,
@@ -22,12 +25,23 @@ describe('ProductsService', () => {
   let service: ProductsService;
   const repo = {
     create: jest.fn((x: Partial<Product>) => ({ ...x })),
-    save: jest.fn(),
     findOne: jest.fn(),
     update: jest.fn(),
     createQueryBuilder: jest.fn(),
   };
-
+  /** The transaction's manager: the product writes go through it. */
+  const em = { save: jest.fn(), findOne: jest.fn() };
+  const runner = {
+    run: jest.fn((work: (m: EntityManager) => Promise<unknown>) =>
+      work(em as unknown as EntityManager),
+    ),
+  };
+  const categories = {
+    assign: jest.fn().mockResolvedValue(undefined),
+    refsFor: jest.fn().mockResolvedValue(new Map([[1, [{ id: 3, name: 'Tea', slug: 'tea' }]]])),
+    assertExists: jest.fn(),
+  };
+  const inventory = { recordInitial: jest.fn().mockResolvedValue(undefined) };
   const cache = { changed: jest.fn().mockResolvedValue(undefined) };
 
   beforeEach(async () => {
@@ -37,20 +51,38 @@ describe('ProductsService', () => {
         ProductsService,
         { provide: getRepositoryToken(Product), useValue: repo },
         { provide: CacheInvalidation, useValue: cache },
+        { provide: TransactionRunner, useValue: runner },
+        { provide: CategoriesService, useValue: categories },
+        { provide: InventoryService, useValue: inventory },
       ],
     }).compile();
     service = moduleRef.get(ProductsService);
   });
 
-  it('creates with cents and answers a two-decimal price', async () => {
-    repo.save.mockImplementation((p: Product) => Promise.resolve({ ...product(), ...p }));
-    const res = await service.create({ name: 'Tea', price: 410 });
-    expect(repo.create).toHaveBeenCalledWith(
-      expect.objectContaining({ priceCents: 410, stock: 0 }),
+  it('creates with cents, its categories and its initial movement in one transaction', async () => {
+    em.save.mockImplementation((_e: unknown, p: Product) =>
+      Promise.resolve({ ...product(), ...p, id: 1 }),
     );
-    expect(res.price).toBe('4.10');
-    // A new product can join any list.
-    expect(cache.changed).toHaveBeenCalledWith(expect.any(String), 'p:set', 'p:instock');
+    repo.findOne.mockResolvedValue(product({ stock: 5 }));
+    const res = await service.create(8, { name: 'Tea', price: 410, stock: 5, categoryIds: [3] });
+    expect(repo.create).toHaveBeenCalledWith(
+      expect.objectContaining({ priceCents: 410, stock: 5 }),
+    );
+    expect(runner.run).toHaveBeenCalledTimes(1);
+    expect(categories.assign).toHaveBeenCalledWith(em, 1, [3]);
+    expect(inventory.recordInitial).toHaveBeenCalledWith(
+      em,
+      expect.objectContaining({ id: 1, stock: 5 }),
+      8,
+    );
+    expect(res).toMatchObject({ price: '4.10', categories: [{ id: 3, slug: 'tea' }] });
+    expect(cache.changed).toHaveBeenCalledWith(
+      expect.any(String),
+      'p:set',
+      'p:instock',
+      'p:stock',
+      'cat:set',
+    );
   });
 
   it('maps a duplicate sku to a conflict', async () => {
@@ -59,31 +91,47 @@ describe('ProductsService', () => {
       [],
       Object.assign(new Error('dup'), { code: 'ER_DUP_ENTRY' }),
     );
-    repo.save.mockRejectedValue(dup);
-    await expect(service.create({ name: 'Tea', price: 1, sku: 'A' })).rejects.toMatchObject({
+    em.save.mockRejectedValue(dup);
+    await expect(service.create(1, { name: 'Tea', price: 1, sku: 'A' })).rejects.toMatchObject({
       code: 'conflict',
     });
   });
 
   it('passes other database errors through untouched', async () => {
     const boom = new Error('disk on fire');
-    repo.save.mockRejectedValue(boom);
-    await expect(service.create({ name: 'Tea', price: 1 })).rejects.toBe(boom);
+    em.save.mockRejectedValue(boom);
+    await expect(service.create(1, { name: 'Tea', price: 1 })).rejects.toBe(boom);
+    expect(cache.changed).not.toHaveBeenCalled();
   });
 
   it('answers not found for a missing product on get, update and remove', async () => {
     repo.findOne.mockResolvedValue(null);
+    em.findOne.mockResolvedValue(null);
     await expect(service.get(5)).rejects.toMatchObject({ code: 'not_found' });
     await expect(service.update(5, { name: 'x' })).rejects.toMatchObject({ code: 'not_found' });
     await expect(service.remove(5)).rejects.toMatchObject({ code: 'not_found' });
     expect(repo.update).not.toHaveBeenCalled();
   });
 
+  it('refuses stock in an update, pointing at stock adjustments, before any write', async () => {
+    await expect(service.update(5, { stock: 3 })).rejects.toMatchObject({
+      code: 'invalid',
+      message: expect.stringContaining('/products/5/stock-adjustments'),
+    });
+    expect(runner.run).not.toHaveBeenCalled();
+  });
+
   it('soft-deletes and frees the sku', async () => {
     repo.findOne.mockResolvedValue(product({ sku: 'A' }));
     await service.remove(1);
     expect(repo.update).toHaveBeenCalledWith({ id: 1 }, { sku: null, deletedAt: expect.any(Date) });
-    expect(cache.changed).toHaveBeenCalledWith('p:1', 'p:set', 'p:instock');
+    expect(cache.changed).toHaveBeenCalledWith(
+      expect.any(String),
+      'p:set',
+      'p:instock',
+      'p:stock',
+      'cat:set',
+    );
   });
 
   it('refuses minPrice above maxPrice before querying', async () => {
@@ -95,10 +143,16 @@ describe('ProductsService', () => {
     expect(repo.createQueryBuilder).not.toHaveBeenCalled();
   });
 
-  it('updates only the given fields', async () => {
-    repo.findOne.mockResolvedValue(product());
-    repo.save.mockImplementation((p: Product) => Promise.resolve(p));
-    const res = await service.update(1, { price: 999 });
+  it('updates only the given fields and replaces the categories when given', async () => {
+    em.findOne.mockResolvedValue(product());
+    em.save.mockImplementation((_e: unknown, p: Product) => Promise.resolve(p));
+    repo.findOne.mockResolvedValue(product({ priceCents: 999 }));
+    const res = await service.update(1, { price: 999, categoryIds: [] });
+    expect(em.save).toHaveBeenCalledWith(
+      Product,
+      expect.objectContaining({ name: 'Tea', priceCents: 999, stock: 3 }),
+    );
+    expect(categories.assign).toHaveBeenCalledWith(em, 1, []);
     expect(res).toMatchObject({ name: 'Tea', price: '9.99', stock: 3 });
   });
 });

@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { CategoriesService } from '../categories/categories.service';
+import { productsInCategory } from '../categories/category-filter';
+import { TransactionRunner } from '../database/transaction-runner';
+import { InventoryService } from '../inventory/inventory.service';
 import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
 import { CacheTags } from '../http-cache/cache-tags';
 import { conflict, invalid, notFound } from '../common/errors/domain-error';
@@ -32,6 +36,9 @@ export class ProductsService {
   constructor(
     @InjectRepository(Product) private readonly products: Repository<Product>,
     private readonly cache: CacheInvalidation,
+    private readonly runner: TransactionRunner,
+    private readonly categories: CategoriesService,
+    private readonly inventory: InventoryService,
   ) {}
 
   async list(q: ProductQueryDto): Promise<Page<ProductResponseDto>> {
@@ -52,19 +59,27 @@ export class ProductsService {
     if (q.maxPrice !== undefined) qb.andWhere('p.priceCents <= :max', { max: q.maxPrice });
     if (q.inStock === true) qb.andWhere('p.stock > 0');
     if (q.inStock === false) qb.andWhere('p.stock = 0');
+    if (q.stockBelow !== undefined) qb.andWhere('p.stock < :below', { below: q.stockBelow });
+    if (q.category !== undefined) {
+      await this.categories.assertExists(q.category);
+      const inCategory = productsInCategory('p.id', q.category);
+      qb.andWhere(inCategory.sql, inCategory.params);
+    }
     const [column, direction] = SORT_COLUMNS[q.sort ?? '-createdAt'];
     // id as tie-breaker keeps pages stable when sort values repeat.
     qb.orderBy(column, direction).addOrderBy('p.id', direction);
     qb.skip((q.page - 1) * q.limit).take(q.limit);
     const [rows, total] = await qb.getManyAndCount();
-    return toPage(rows.map(ProductResponseDto.from), total, q.page, q.limit);
+    return toPage(await this.withCategories(rows), total, q.page, q.limit);
   }
 
   async get(id: number): Promise<ProductResponseDto> {
-    return ProductResponseDto.from(await this.find(id));
+    const [product] = await this.withCategories([await this.find(id)]);
+    return product;
   }
 
-  async create(dto: CreateProductDto): Promise<ProductResponseDto> {
+  /** The product, its categories and its `initial` stock movement, in one transaction. */
+  async create(accountId: number, dto: CreateProductDto): Promise<ProductResponseDto> {
     const product = this.products.create({
       name: dto.name,
       priceCents: dto.price,
@@ -72,21 +87,33 @@ export class ProductsService {
       sku: dto.sku ?? null,
       stock: dto.stock ?? 0,
     });
-    const saved = await this.save(product);
+    const saved = await this.runner.run(async (em) => {
+      const row = await this.save(product, em);
+      if (dto.categoryIds) await this.categories.assign(em, row.id, dto.categoryIds);
+      await this.inventory.recordInitial(em, row, accountId);
+      return row;
+    });
     await this.cache.changed(...catalogChange(saved.id));
-    return ProductResponseDto.from(saved);
+    return this.get(saved.id);
   }
 
   async update(id: number, dto: UpdateProductDto): Promise<ProductResponseDto> {
-    const product = await this.find(id);
-    if (dto.name !== undefined) product.name = dto.name;
-    if (dto.price !== undefined) product.priceCents = dto.price;
-    if (dto.description !== undefined) product.description = dto.description;
-    if (dto.sku !== undefined) product.sku = dto.sku;
-    if (dto.stock !== undefined) product.stock = dto.stock;
-    const saved = await this.save(product);
+    if (dto.stock !== undefined) {
+      const message = `stock changes only by POST /products/${id}/stock-adjustments (or orders and cancels), not by PATCH`;
+      throw invalid(message, [{ field: 'stock', message }]);
+    }
+    await this.runner.run(async (em) => {
+      const product = await em.findOne(Product, { where: { id } });
+      if (!product) throw notFound('Product', id);
+      if (dto.name !== undefined) product.name = dto.name;
+      if (dto.price !== undefined) product.priceCents = dto.price;
+      if (dto.description !== undefined) product.description = dto.description;
+      if (dto.sku !== undefined) product.sku = dto.sku;
+      await this.save(product, em);
+      if (dto.categoryIds) await this.categories.assign(em, id, dto.categoryIds);
+    });
     await this.cache.changed(...catalogChange(id));
-    return ProductResponseDto.from(saved);
+    return this.get(id);
   }
 
   /** Soft delete: existing orders keep their snapshot; the SKU is freed for reuse. */
@@ -102,10 +129,14 @@ export class ProductsService {
     return product;
   }
 
-  private async save(product: Product): Promise<Product> {
+  private async withCategories(rows: Product[]): Promise<ProductResponseDto[]> {
+    const categories = await this.categories.refsFor(rows.map((p) => p.id));
+    return rows.map((p) => ProductResponseDto.from(p, categories.get(p.id) ?? []));
+  }
+
+  private async save(product: Product, em: EntityManager): Promise<Product> {
     try {
-      // One row: no implicit transaction (see TransactionRunner on SQLite).
-      return await this.products.save(product, { transaction: false });
+      return await em.save(Product, product);
     } catch (err) {
       if (isDuplicateError(err))
         throw conflict(`A product with sku "${product.sku}" already exists`);
@@ -114,9 +145,11 @@ export class ProductsService {
   }
 }
 
-/** What an administrator's product write changes: the product and every list. */
+/** What an administrator's product write changes: the product, every list, the counts. */
 const catalogChange = (id: number) => [
   CacheTags.product(id),
   CacheTags.productSet,
   CacheTags.inStockSet,
+  CacheTags.anyStock,
+  CacheTags.categorySet,
 ];

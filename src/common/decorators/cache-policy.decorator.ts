@@ -13,9 +13,14 @@ export type CachePolicy = 'shared' | 'per-user' | 'none';
 
 /**
  * What an answer shows, as CacheTags: the answer is served from the cache while none of
- * them was changed by a write (see CacheInvalidation). `user` is the caller (per-user).
+ * them was changed by a write (see CacheInvalidation). `user` is the caller (per-user),
+ * `query` the parsed query.
  */
-export type CacheTagsOf<T> = (body: T, user: AuthUser | undefined) => readonly string[];
+export type CacheTagsOf<T> = (
+  body: T,
+  user: AuthUser | undefined,
+  query: Record<string, unknown>,
+) => readonly string[];
 
 const cached = <T>(policy: CachePolicy, tags: CacheTagsOf<T>) =>
   applyDecorators(
