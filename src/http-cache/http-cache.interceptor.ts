@@ -70,7 +70,14 @@ export class HttpCacheInterceptor extends CacheInterceptor {
         const text = JSON.stringify(body);
         // Stored before the answer leaves: the caller's next read is a hit.
         return from(
-          this.http.set(key, text, since, tags(body as never, request.user, (request.query ?? {}) as Record<string, unknown>)).then(() => body),
+          this.http
+            .set(
+              key,
+              text,
+              since,
+              tags(body as never, request.user, (request.query ?? {}) as Record<string, unknown>),
+            )
+            .then(() => body),
         );
       }),
     );

@@ -56,7 +56,11 @@ describe('InventoryService', () => {
     const runner = {
       run: (work: (m: EntityManager) => Promise<unknown>) => work(em as unknown as EntityManager),
     } as unknown as TransactionRunner;
-    return { em, insert, service: new InventoryService(runner, { changed: jest.fn() } as unknown as CacheInvalidation) };
+    return {
+      em,
+      insert,
+      service: new InventoryService(runner, { changed: jest.fn() } as unknown as CacheInvalidation),
+    };
   };
 
   it('records an adjustment with the stock read after the change', async () => {

@@ -63,7 +63,11 @@ export class InventoryService {
       return StockMovementResponseDto.from(await em.findOneByOrFail(StockMovement, { id }));
     });
     // Rare and by hand: the in-stock lists are stamped whether or not it crossed zero.
-    await this.cache.changed(CacheTags.product(productId), CacheTags.inStockSet, CacheTags.anyStock);
+    await this.cache.changed(
+      CacheTags.product(productId),
+      CacheTags.inStockSet,
+      CacheTags.anyStock,
+    );
     return movement;
   }
 
