@@ -7,6 +7,8 @@
  * serving the very bytes of product-read, and the place-order transaction's statements
  * (the app's own order script) issued directly through the database driver. Prints a
  * table and writes docs/benchmarks.md.
+ *
+ * `-- --mixed` runs only the mixed scenario (readers while orders flow: bench/mixed.ts).
  */
 import { execSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { join } from 'node:path';
 import { driverPlaceOrderBaselines } from './bench/driver-baseline';
 import { hostileBodies } from './bench/hostile';
 import { load, LoadResult } from './bench/load';
+import { mixedScenario, renderMixed, seedMixedCatalog } from './bench/mixed';
 import { benchEnv, freePort, ROOT, Server, startBareServer, startNode } from './bench/processes';
 import { seed } from './bench/seed';
 
@@ -25,6 +28,7 @@ const WARM = quick ? 1 : 3;
 const SECONDS = quick ? 2 : 10;
 /** Interleaved rounds of the hostile-bodies scenario (reads alone, reads attacked). */
 const ROUNDS = quick ? 1 : 5;
+const mixedOnly = process.argv.includes('--mixed');
 
 interface Row extends LoadResult {
   baseline?: string;
@@ -72,9 +76,67 @@ async function main(): Promise<void> {
       '/api/v1/health',
     );
     servers.push(noCache);
+    const dbName = databaseUrl.startsWith('sqlite') ? 'sqlite' : 'mysql';
+    const runMixed = async () => {
+      const ids = await seedMixedCatalog(app.url, data);
+      // Its own instance, whose entries outlive the scenario: the HIT share then measures
+      // what writes invalidate, not a 60 s TTL running out at this machine's read rate.
+      const longTtl = await startNode(
+        prodNodeArgs(),
+        { ...common, CACHE_TTL: '3600', DATABASE_MIGRATIONS_RUN: 'false' },
+        await freePort(),
+        '/api/v1/health',
+      );
+      servers.push(longTtl);
+      const mixed = await mixedScenario(longTtl.url, data, ids, {
+        rounds: quick ? 1 : 3,
+        seconds: quick ? 2 : 8,
+        rates: [10, 50],
+      });
+      await longTtl.stop();
+      servers.splice(servers.indexOf(longTtl), 1);
+      const table = renderMixed(mixed);
+      console.log(table);
+      if (!quick) writeSection(`mixed-${dbName}${redisUrl ? '-redis' : ''}`, table);
+      return mixed;
+    };
     let i = 0;
     const pick = <T>(xs: T[]) => xs[i++ % xs.length];
     const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+
+    /** The quiet product read against bare Fastify, interleaved (A B A B), medians. */
+    const quietVersusBare = async () => {
+      const bare = await startBareServer(app.url, data.productIds[0], data.customers[0].token);
+      servers.push(bare);
+      const read = (url: string, name: string) =>
+        load({
+          name,
+          url,
+          seconds: SECONDS / 2,
+          next: () => ({
+            path: `/api/v1/products/${pick(data.productIds)}`,
+            headers: auth(pick(data.customers).token),
+          }),
+        });
+      await read(app.url, 'warm');
+      const ratios: number[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        const a = await read(app.url, 'product-read');
+        const b = await read(bare.url, 'bare');
+        ratios.push(a.reqPerSec / Math.max(1, b.reqPerSec));
+        console.log(`quiet product-read ${a.reqPerSec} req/s, bare Fastify ${b.reqPerSec} req/s`);
+      }
+      ratios.sort((x, y) => x - y);
+      const median = ratios[Math.floor((ratios.length - 1) / 2)];
+      const line = `Quiet product-read vs bare Fastify, ${ROUNDS} interleaved rounds of ${SECONDS / 2} s: median ${Math.round(median * 100)}% (rounds: ${ratios.map((r) => `${Math.round(r * 100)}%`).join(', ')}).`;
+      console.log(line);
+      if (!quick) writeSection(`quiet-${dbName}${redisUrl ? '-redis' : ''}`, line);
+    };
+    if (mixedOnly) {
+      await runMixed();
+      await quietVersusBare();
+      return;
+    }
 
     const scenario = async (
       name: string,
@@ -151,6 +213,8 @@ async function main(): Promise<void> {
     const oversold = sold > data.lastUnitsStock || finalStock < 0;
     console.log(`last-units: ${sold} sold of ${data.lastUnitsStock}, stock now ${finalStock}`);
     const appRss = app.rssMb();
+    // Last: it adds 4,500 products, which the scenarios above do not expect.
+    await runMixed();
 
     // Baselines, same run.
     const bare = await startBareServer(app.url, data.productIds[0], data.customers[0].token);
@@ -227,7 +291,7 @@ async function main(): Promise<void> {
     );
     const report = render(rows, { databaseUrl, redisUrl, appRss, quick, oversold });
     console.log(report);
-    if (!quick) writeSection(databaseUrl.startsWith('sqlite') ? 'sqlite' : 'mysql', report);
+    if (!quick) writeSection(dbName, report);
     const failures = rows.filter(
       (r) => (r.statuses['500'] ?? 0) + (r.statuses['503'] ?? 0) > 0 || r.errors > 0,
     );

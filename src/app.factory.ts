@@ -1,15 +1,14 @@
-import { CanActivate, Type } from '@nestjs/common';
+import { Type } from '@nestjs/common';
 import { DiscoveryService, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
-import { GLOBAL_GUARDS } from './auth/auth.module';
+import { assertFastPathPipeline, globalGuardsOf } from './app.pipeline';
 import { TokenService } from './auth/token.service';
 import { tagNestRoutes } from './http-cache/cache-route';
 import { HttpCacheFastPath } from './http-cache/http-cache.fast-path';
-import { HttpCacheGuard } from './http-cache/http-cache.guard';
 import { registerJsonBodyParser } from './common/json-body';
 import { createValidationPipe } from './common/validation';
 import { appConfig, AppConfig } from './config/app.config';
@@ -114,6 +113,7 @@ function logLevels(cfg: AppConfig) {
 
 export function configureApp(app: NestFastifyApplication): void {
   app.setGlobalPrefix('api/v1', { exclude: ['docs', 'docs-json', 'docs-yaml'] });
+  // The global pipeline is listed in app.pipeline.ts.
   app.useGlobalPipes(createValidationPipe());
   // Signals are main.ts's (closeOnSignals): a drain first, then app.close().
   const fastify = app.getHttpAdapter().getInstance();
@@ -142,10 +142,10 @@ export function configureApp(app: NestFastifyApplication): void {
       .map((wrapper) => wrapper.metatype as Type<unknown>),
   );
   const tokens = app.get(TokenService);
+  // The fast path runs Nest's own global guards: first check they are app.pipeline.ts's.
+  assertFastPathPipeline(app);
   app.get(HttpCacheFastPath).register(fastify, {
-    guards: app.get<symbol, CanActivate[]>(GLOBAL_GUARDS),
+    guards: globalGuardsOf(app),
     accountOf: (request) => tokens.accountOf(request.headers.authorization),
   });
-  // Stores a GET miss's body and bumps a write's families on the way out.
-  app.get(HttpCacheGuard).attach(fastify);
 }

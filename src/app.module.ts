@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { globalFilterProviders } from './app.pipeline';
 import { AccountsModule } from './accounts/accounts.module';
 import { AddressesModule } from './addresses/addresses.module';
 import { AuthModule } from './auth/auth.module';
@@ -7,7 +7,6 @@ import { CartModule } from './cart/cart.module';
 import { CategoriesModule } from './categories/categories.module';
 import { AppCacheModule } from './http-cache/app-cache.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
-import { ProblemFilter } from './common/filters/problem.filter';
 import { AppConfigModule } from './config/config.module';
 import { CustomersModule } from './customers/customers.module';
 import { DatabaseModule } from './database/database.module';
@@ -35,6 +34,7 @@ import { ProductsModule } from './products/products.module';
     AddressesModule,
     HealthModule,
   ],
-  providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
+  // The global pipeline is listed in app.pipeline.ts.
+  providers: globalFilterProviders(),
 })
 export class AppModule {}

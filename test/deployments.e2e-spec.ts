@@ -145,8 +145,8 @@ describe('Two deployments side by side (e2e)', () => {
         redis.disconnect();
         const prefix = defaultRedisKeyPrefix(own.databaseUrl);
         expect(keys.filter((k) => !k.startsWith(prefix))).toEqual([]);
-        // Every kind of key was written: counts, versions, answers, account state.
-        for (const kind of ['rl:', 'cache-version:', 'http:', 'account-state:'])
+        // Every kind of key was written: counts, write stamps, answers, account state.
+        for (const kind of ['rl:', 'cache-seq', 'cache-tag:', 'http:', 'account-state:'])
           expect(keys.some((k) => k.startsWith(prefix + kind))).toBe(true);
       });
     });

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CacheFamilies, NoCache } from '../common/decorators/cache-policy.decorator';
+import { NoCache } from '../common/decorators/cache-policy.decorator';
 import { Roles } from '../common/decorators/roles.decorator';
 import { ApiProblems } from '../common/openapi/api-problems.decorator';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
@@ -32,7 +32,6 @@ export class AccountsController {
   @Get()
   @NoCache()
   // Embeds the customer: should these reads ever be cached, a customer write must reach them.
-  @CacheFamilies('accounts', 'customers')
   @ApiOperation({
     summary: 'List accounts with their customers (admin)',
     operationId: 'listAccounts',
@@ -44,7 +43,6 @@ export class AccountsController {
 
   @Get(':id')
   @NoCache()
-  @CacheFamilies('accounts', 'customers')
   @ApiOperation({ summary: 'Get an account with its customer (admin)', operationId: 'getAccount' })
   @ApiProblems(400, 404)
   get(@Param('id', IdPipe) id: number): Promise<AccountResponseDto> {

@@ -10,6 +10,7 @@ import { AccountsService } from './accounts.service';
 import { Account } from './entities/account.entity';
 import { PasswordService } from './password.service';
 import { TransactionRunner } from '../database/transaction-runner';
+import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
 
 const customer: Customer = {
   id: 3,
@@ -85,6 +86,8 @@ describe('AccountsService', () => {
         { provide: getRepositoryToken(Customer), useValue: customers },
         { provide: TransactionRunner, useValue: { run: dataSource.transaction } },
         { provide: AccountStateService, useValue: accountState },
+        // What the cache is told is asserted end to end (cache-freshness.e2e-spec.ts).
+        { provide: CacheInvalidation, useValue: { changed: jest.fn() } },
       ],
     }).compile();
     service = moduleRef.get(AccountsService);

@@ -8,6 +8,8 @@ import { Page, toPage } from '../common/pagination/page.dto';
 import { Customer } from '../customers/entities/customer.entity';
 import { TransactionRunner } from '../database/transaction-runner';
 import { isMysql } from '../database/typeorm-options';
+import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
+import { CacheTags } from '../http-cache/cache-tags';
 import { AccountStateService } from './account-state.service';
 import { AccountResponseDto } from './dto/account-response.dto';
 import { CreateAccountDto } from './dto/create-account.dto';
@@ -33,6 +35,7 @@ export class AccountsService {
     private readonly tx: TransactionRunner,
     private readonly passwords: PasswordService,
     private readonly accountState: AccountStateService,
+    private readonly cache: CacheInvalidation,
   ) {}
 
   async list(q: PageQueryDto): Promise<Page<AccountResponseDto>> {
@@ -108,6 +111,7 @@ export class AccountsService {
       }
     }
     if (password !== undefined) await this.accountState.invalidate(id);
+    await this.cache.changed(CacheTags.account(id));
     return this.get(id);
   }
 
@@ -119,6 +123,7 @@ export class AccountsService {
       await manager.getRepository(Account).delete({ id });
     });
     await this.accountState.invalidate(id);
+    await this.cache.changed(CacheTags.account(id));
   }
 
   /**

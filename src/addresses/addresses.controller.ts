@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CacheFamilies } from '../common/decorators/cache-policy.decorator';
+import { PerUserCache } from '../common/decorators/cache-policy.decorator';
+import { CacheTags } from '../http-cache/cache-tags';
 import { AuthUser, CurrentUser } from '../common/decorators/current-user.decorator';
 import { ApiProblems } from '../common/openapi/api-problems.decorator';
 import { IdPipe } from '../common/pipes/id.pipe';
@@ -17,15 +18,16 @@ export class AddressesController {
   constructor(private readonly addresses: AddressesService) {}
 
   @Get()
-  // Per-user (the default policy); fresh after any address write.
-  @CacheFamilies('addresses')
+  // Fresh after any write to this customer's addresses.
+  @PerUserCache((_body: AddressListDto, user) =>
+    user?.customerId ? [CacheTags.addresses(user.customerId)] : [],
+  )
   @ApiOperation({ summary: 'The saved addresses, oldest first', operationId: 'listAddresses' })
   list(@CurrentUser() user: AuthUser): Promise<AddressListDto> {
     return this.addresses.list(user);
   }
 
   @Post()
-  @CacheFamilies('addresses')
   @ApiOperation({
     summary: 'Save an address (at most 10: an 11th is 422)',
     operationId: 'createAddress',
@@ -36,7 +38,6 @@ export class AddressesController {
   }
 
   @Patch(':id')
-  @CacheFamilies('addresses')
   @ApiOperation({
     summary: 'Change a saved address (orders placed with it keep their copy)',
     operationId: 'updateAddress',
@@ -51,7 +52,6 @@ export class AddressesController {
   }
 
   @Delete(':id')
-  @CacheFamilies('addresses')
   @HttpCode(204)
   @ApiOperation({
     summary: 'Delete a saved address (orders placed with it keep their copy)',

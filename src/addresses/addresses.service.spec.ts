@@ -1,3 +1,4 @@
+import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
 import { EntityManager } from 'typeorm';
 import { AuthUser } from '../common/decorators/current-user.decorator';
 import { TransactionRunner } from '../database/transaction-runner';
@@ -21,7 +22,8 @@ function setup(count: number) {
   const runner = {
     run: (work: (m: EntityManager) => Promise<unknown>) => work(em as unknown as EntityManager),
   } as unknown as TransactionRunner;
-  return { svc: new AddressesService(runner), em };
+  const cache = { changed: jest.fn(async () => undefined) } as unknown as CacheInvalidation;
+  return { svc: new AddressesService(runner, cache), em };
 }
 
 describe('AddressesService', () => {

@@ -4,6 +4,8 @@ import { AuthUser } from '../common/decorators/current-user.decorator';
 import { forbidden, notFound, unprocessable } from '../common/errors/domain-error';
 import { Customer } from '../customers/entities/customer.entity';
 import { TransactionRunner } from '../database/transaction-runner';
+import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
+import { CacheTags } from '../http-cache/cache-tags';
 import { isMysql } from '../database/typeorm-options';
 import { AddressDto, UpdateAddressDto } from './dto/address.dto';
 import { AddressListDto, AddressResponseDto } from './dto/address-response.dto';
@@ -16,7 +18,10 @@ export const MAX_ADDRESSES = 10;
 /** The signed-in customer's saved addresses; another customer's are "not found". */
 @Injectable()
 export class AddressesService {
-  constructor(private readonly runner: TransactionRunner) {}
+  constructor(
+    private readonly runner: TransactionRunner,
+    private readonly cache: CacheInvalidation,
+  ) {}
 
   async list(user: AuthUser): Promise<AddressListDto> {
     const customerId = customerOf(user);
@@ -29,7 +34,7 @@ export class AddressesService {
   /** The 11th is a 422; concurrent creates take turns, so the limit holds under a race too. */
   async create(user: AuthUser, dto: AddressDto): Promise<AddressResponseDto> {
     const customerId = customerOf(user);
-    return this.runner.run(async (em) => {
+    const created = await this.runner.run(async (em) => {
       await lockCustomer(em, customerId);
       const count = await em.count(Address, { where: { customerId } });
       if (count >= MAX_ADDRESSES) {
@@ -40,24 +45,29 @@ export class AddressesService {
       const saved = await em.save(em.create(Address, { customerId, ...snapshotOf(dto) }));
       return AddressResponseDto.from(await em.findOneByOrFail(Address, { id: saved.id }));
     });
+    await this.cache.changed(CacheTags.addresses(customerId));
+    return created;
   }
 
   /** Orders placed with this address keep their own copy: they never change. */
   async update(user: AuthUser, id: number, dto: UpdateAddressDto): Promise<AddressResponseDto> {
     const customerId = customerOf(user);
-    return this.runner.run(async (em) => {
+    const updated = await this.runner.run(async (em) => {
       const address = await em.findOneBy(Address, { id, customerId });
       if (!address) throw notFound('Address', id);
       em.merge(Address, address, definedFields(dto));
       await em.save(address);
       return AddressResponseDto.from(await em.findOneByOrFail(Address, { id }));
     });
+    await this.cache.changed(CacheTags.addresses(customerId));
+    return updated;
   }
 
   async remove(user: AuthUser, id: number): Promise<void> {
     const customerId = customerOf(user);
     const res = await this.runner.run((em) => em.delete(Address, { id, customerId }));
     if (!res.affected) throw notFound('Address', id);
+    await this.cache.changed(CacheTags.addresses(customerId));
   }
 }
 

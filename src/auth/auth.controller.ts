@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Header, HttpCode, Ip, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccountResponseDto } from '../accounts/dto/account-response.dto';
-import { CacheFamilies } from '../common/decorators/cache-policy.decorator';
+import { PerUserCache } from '../common/decorators/cache-policy.decorator';
+import { CacheTags } from '../http-cache/cache-tags';
 import { AuthUser, CurrentUser } from '../common/decorators/current-user.decorator';
 import { Public } from '../common/decorators/public.decorator';
 import { ApiProblems } from '../common/openapi/api-problems.decorator';
@@ -63,8 +64,11 @@ export class AuthController {
   }
 
   @Get('me')
-  // Per-user (the default policy); fresh after any account or customer write.
-  @CacheFamilies('accounts', 'customers')
+  // Fresh after a write to this account or its customer.
+  @PerUserCache((me: AccountResponseDto) => [
+    CacheTags.account(me.id),
+    ...(me.customer ? [CacheTags.customer(me.customer.id)] : []),
+  ])
   @ApiBearerAuth()
   @ApiOperation({ summary: 'The signed-in account, with its customer', operationId: 'me' })
   @ApiProblems(401)
@@ -73,8 +77,7 @@ export class AuthController {
   }
 
   @Patch('me')
-  // Reads of the customer (GET /auth/me, orders with its name) are fresh after it.
-  @CacheFamilies('customers')
+  // CustomersService.update says what changed (GET /auth/me, orders with the name).
   @ApiBearerAuth()
   @ApiOperation({ summary: "Change the caller's own name or phone", operationId: 'updateMe' })
   @ApiProblems(400, 401, 403)

@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CacheFamilies } from '../common/decorators/cache-policy.decorator';
+import { PerUserCache } from '../common/decorators/cache-policy.decorator';
+import { CacheTags } from '../http-cache/cache-tags';
 import { AuthUser, CurrentUser } from '../common/decorators/current-user.decorator';
 import { Roles } from '../common/decorators/roles.decorator';
 import { ApiProblems } from '../common/openapi/api-problems.decorator';
@@ -19,14 +20,16 @@ import { SetCartItemDto } from './dto/set-cart-item.dto';
 @ApiBearerAuth()
 @Roles('customer')
 @ApiProblems(401, 403, 429, 503)
-@CacheFamilies('cart')
 @Controller('cart')
 export class CartController {
   constructor(private readonly cart: CartService) {}
 
   @Get()
-  // Lines show current prices and stock: a product write makes the cached cart stale too.
-  @CacheFamilies('cart', 'products')
+  // Lines show current prices and stock: a write to one of its products makes it stale too.
+  @PerUserCache((cart: CartResponseDto, user) => [
+    CacheTags.cart(user?.customerId ?? 0),
+    ...cart.items.map((i) => CacheTags.product(i.productId)),
+  ])
   @ApiOperation({
     summary: 'The cart at current prices, each line marked available or not',
     operationId: 'getCart',
@@ -72,7 +75,6 @@ export class CartController {
   }
 
   @Post('checkout')
-  @CacheFamilies('cart', 'orders', 'products')
   @HttpCode(201)
   @ApiOperation({
     summary:

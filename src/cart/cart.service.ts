@@ -8,6 +8,9 @@ import { isMysql } from '../database/typeorm-options';
 import { Customer } from '../customers/entities/customer.entity';
 import { MAX_LINES } from '../orders/dto/create-order.dto';
 import { IdempotencyService, IdempotentResult } from '../idempotency/idempotency.service';
+import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
+import { CacheTags } from '../http-cache/cache-tags';
+import { OrderCacheChanges } from '../orders/order-cache-changes';
 import { OrderPlacementService } from '../orders/order-placement.service';
 import { ownCustomerId } from '../orders/orders.service';
 import { Product } from '../products/entities/product.entity';
@@ -24,6 +27,8 @@ export class CartService {
     private readonly placement: OrderPlacementService,
     private readonly idempotency: IdempotencyService,
     private readonly dataSource: DataSource,
+    private readonly orderChanges: OrderCacheChanges,
+    private readonly cache: CacheInvalidation,
   ) {}
 
   async get(user: AuthUser): Promise<CartResponseDto> {
@@ -38,7 +43,7 @@ export class CartService {
    */
   async setItem(user: AuthUser, productId: number, quantity: number): Promise<CartResponseDto> {
     const customerId = ownCustomerId(user);
-    return this.runner.run(async (em) => {
+    const cart = await this.runner.run(async (em) => {
       await lockCart(em, customerId);
       const product = await em.findOne(Product, { where: { id: productId } });
       if (!product) throw notFound('Product', productId);
@@ -64,17 +69,21 @@ export class CartService {
       }
       return this.load(em, customerId);
     });
+    await this.cache.changed(CacheTags.cart(customerId));
+    return cart;
   }
 
   async removeItem(user: AuthUser, productId: number): Promise<void> {
     const customerId = ownCustomerId(user);
     const res = await this.runner.run((em) => em.delete(CartItem, { customerId, productId }));
     if (!res.affected) throw notFound(`Product ${productId} in the cart`);
+    await this.cache.changed(CacheTags.cart(customerId));
   }
 
   async clear(user: AuthUser): Promise<void> {
     const customerId = ownCustomerId(user);
     await this.runner.run((em) => em.delete(CartItem, { customerId }));
+    await this.cache.changed(CacheTags.cart(customerId));
   }
 
   /**
@@ -90,7 +99,7 @@ export class CartService {
     const customerId = ownCustomerId(user);
     assertOneShippingChoice(shipping);
     const lockCustomer = isMysql(this.dataSource.options);
-    return this.idempotency.executeScript(
+    const result = await this.idempotency.executeScript(
       // The address is part of the request: the same key with another one is a 422.
       { accountId: user.id, key, method: 'POST', path: '/cart/checkout', body: shipping },
       201,
@@ -99,6 +108,8 @@ export class CartService {
           this.placement.script(customerId, lines, user.id, shipping),
         ),
     );
+    if (!result.replayed) await this.cache.changed(CacheTags.cart(customerId));
+    return this.orderChanges.placed(result);
   }
 
   private async load(em: EntityManager, customerId: number): Promise<CartResponseDto> {

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CacheFamilies, SharedCache } from '../common/decorators/cache-policy.decorator';
+import { SharedCache } from '../common/decorators/cache-policy.decorator';
+import { CacheTags } from '../http-cache/cache-tags';
 import { Roles } from '../common/decorators/roles.decorator';
 import { ApiProblems } from '../common/openapi/api-problems.decorator';
 import { IdPipe } from '../common/pipes/id.pipe';
@@ -12,14 +13,13 @@ import { UpdateCategoryDto } from './dto/update-category.dto';
 @ApiTags('categories')
 @ApiBearerAuth()
 @ApiProblems(401, 429, 503)
-// productCount depends on product writes; those bump 'categories' (products.service).
-@CacheFamilies('categories')
+// productCount depends on product writes; those stamp the category set (products.service).
 @Controller('categories')
 export class CategoriesController {
   constructor(private readonly categories: CategoriesService) {}
 
   @Get()
-  @SharedCache()
+  @SharedCache(() => [CacheTags.categorySet])
   @ApiOperation({
     summary: 'Every category, parents before children, with product counts',
     operationId: 'listCategories',
@@ -29,7 +29,7 @@ export class CategoriesController {
   }
 
   @Get(':id')
-  @SharedCache()
+  @SharedCache(() => [CacheTags.categorySet])
   @ApiOperation({ summary: 'Get a category', operationId: 'getCategory' })
   @ApiProblems(400, 404)
   get(@Param('id', IdPipe) id: number): Promise<CategoryResponseDto> {

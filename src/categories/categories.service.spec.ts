@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { TransactionRunner } from '../database/transaction-runner';
-import { CacheVersionService } from '../http-cache/cache-version.service';
+import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
 import { CategoriesService } from './categories.service';
 import { parentsFirst } from './category-tree';
 import { productsInCategory } from './category-filter';
@@ -75,8 +75,8 @@ describe('CategoriesService', () => {
       run: (work: (m: EntityManager) => Promise<unknown>) => work(em as EntityManager),
       read: (work: (m: EntityManager) => Promise<unknown>) => work(em as EntityManager),
     } as unknown as TransactionRunner;
-    const versions = { bump: jest.fn() } as unknown as CacheVersionService;
-    return new CategoriesService(runner, versions);
+    const cache = { changed: jest.fn() } as unknown as CacheInvalidation;
+    return new CategoriesService(runner, cache);
   };
 
   it('refuses a name that gives no slug with 400 before any write', async () => {

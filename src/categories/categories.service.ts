@@ -3,7 +3,8 @@ import { EntityManager, In } from 'typeorm';
 import { conflict, invalid, notFound, unprocessable } from '../common/errors/domain-error';
 import { isDuplicateError } from '../common/errors/problem';
 import { TransactionRunner } from '../database/transaction-runner';
-import { CacheVersionService } from '../http-cache/cache-version.service';
+import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
+import { CacheTags } from '../http-cache/cache-tags';
 import { Product } from '../products/entities/product.entity';
 import { addToTree, isInSubtree, moveSubtree, parentsFirst } from './category-tree';
 import { CategoryListDto, CategoryRefDto, CategoryResponseDto } from './dto/category-response.dto';
@@ -16,13 +17,13 @@ import { slugify } from './slug';
  * The category tree (admin CRUD) and the products' side of it: validating and replacing a
  * product's categories, and the categories each product answers with. Every write bumps
  * 'categories' and 'products' after it is stored: product answers embed category names,
- * and product writes change productCount (products.service bumps 'categories').
+ * and product writes change productCount (products.service stamps the category set).
  */
 @Injectable()
 export class CategoriesService {
   constructor(
     private readonly runner: TransactionRunner,
-    private readonly cacheVersions: CacheVersionService,
+    private readonly cache: CacheInvalidation,
   ) {}
 
   async list(): Promise<CategoryListDto> {
@@ -55,7 +56,7 @@ export class CategoriesService {
         return tx.findOneByOrFail(Category, { id });
       }),
     );
-    await this.cacheVersions.bump('categories', 'products');
+    await this.cache.changed(...CATEGORY_CHANGE);
     return CategoryResponseDto.from(created, 0);
   }
 
@@ -87,7 +88,7 @@ export class CategoriesService {
         return [category, (await this.counts(em, id)).get(id) ?? 0] as const;
       }),
     );
-    await this.cacheVersions.bump('categories', 'products');
+    await this.cache.changed(...CATEGORY_CHANGE);
     return CategoryResponseDto.from(updated[0], updated[1]);
   }
 
@@ -109,7 +110,7 @@ export class CategoriesService {
       await em.delete(CategoryClosure, { descendantId: id });
       await em.delete(Category, { id });
     });
-    await this.cacheVersions.bump('categories', 'products');
+    await this.cache.changed(...CATEGORY_CHANGE);
   }
 
   /** 404 for `GET /products?category=` naming no category. */
@@ -212,3 +213,6 @@ function derivedSlug(name: string): string {
 function slugTaken(slug: string) {
   return conflict(`The slug "${slug}" is taken`);
 }
+
+/** A category write changes the tree, the lists filtered by it and every product answer. */
+const CATEGORY_CHANGE = [CacheTags.categorySet, CacheTags.productSet, CacheTags.allProducts];

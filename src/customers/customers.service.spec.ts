@@ -7,6 +7,7 @@ import { conflict, DomainError } from '../common/errors/domain-error';
 import { CustomersService } from './customers.service';
 import { Customer } from './entities/customer.entity';
 import { TransactionRunner } from '../database/transaction-runner';
+import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
 
 const stored = (over: Partial<Customer> = {}): Customer => ({
   id: 1,
@@ -57,6 +58,8 @@ describe('CustomersService', () => {
         { provide: TransactionRunner, useValue: { run: dataSource.transaction } },
         { provide: AccountsService, useValue: accounts },
         { provide: AccountStateService, useValue: accountState },
+        // What the cache is told is asserted end to end (cache-freshness.e2e-spec.ts).
+        { provide: CacheInvalidation, useValue: { changed: jest.fn() } },
       ],
     }).compile();
     service = moduleRef.get(CustomersService);

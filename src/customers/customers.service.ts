@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Not, Repository } from 'typeorm';
 import { TransactionRunner } from '../database/transaction-runner';
+import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
+import { CacheTags } from '../http-cache/cache-tags';
 import { AccountStateService } from '../accounts/account-state.service';
 import { AccountsService } from '../accounts/accounts.service';
 import { conflict, notFound } from '../common/errors/domain-error';
@@ -23,6 +25,7 @@ export class CustomersService {
     private readonly tx: TransactionRunner,
     private readonly accounts: AccountsService,
     private readonly accountState: AccountStateService,
+    private readonly cache: CacheInvalidation,
   ) {}
 
   async list(q: CustomerQueryDto): Promise<Page<CustomerResponseDto>> {
@@ -65,7 +68,10 @@ export class CustomersService {
     }
     if (dto.name !== undefined) customer.name = dto.name;
     if (dto.phone !== undefined) customer.phone = dto.phone;
-    return CustomerResponseDto.from(await this.save(customer));
+    const saved = await this.save(customer);
+    // Orders embed the name and e-mail, `me` the whole customer.
+    await this.cache.changed(CacheTags.customer(id));
+    return CustomerResponseDto.from(saved);
   }
 
   /**
@@ -82,6 +88,7 @@ export class CustomersService {
       return account?.id ?? null;
     });
     if (accountId !== null) await this.accountState.invalidate(accountId);
+    await this.cache.changed(...customerRemoved(id, accountId));
   }
 
   private async find(id: number): Promise<Customer> {
@@ -101,3 +108,11 @@ export class CustomersService {
     }
   }
 }
+
+/** A deleted customer takes its account and its orders' customer with it. */
+const customerRemoved = (id: number, accountId: number | null) => [
+  CacheTags.customer(id),
+  CacheTags.ordersOf(id),
+  CacheTags.allOrders,
+  ...(accountId !== null ? [CacheTags.account(accountId)] : []),
+];

@@ -35,6 +35,7 @@ import {
   THROTTLER_SKIP,
   THROTTLER_TRACKER,
   THROTTLER_TTL,
+  applicationConfigOf,
 } from './nest.fence';
 import { closeListenerOnly, replaceServerClose } from './node-net.fence';
 import { mysqlPoolOptionsOf, sqliteDatabaseOf, wrapSharedQuery } from './typeorm.fence';
@@ -80,6 +81,22 @@ describe('nest.fence', () => {
     expect(ctx.getHandler()).toBe(Fenced.prototype.read);
     expect(ctx.getType()).toBe('http');
     expect(ctx.switchToHttp().getRequest()).toBe(req);
+  });
+
+  it("applicationConfigOf reads the app's global guards and interceptors", async () => {
+    const { NestFactory } = await import('@nestjs/core');
+    const { Module } = await import('@nestjs/common');
+    const { FastifyAdapter } = await import('@nestjs/platform-fastify');
+    @Module({})
+    class EmptyModule {}
+    const app = await NestFactory.create(EmptyModule, new FastifyAdapter(), { logger: false });
+    try {
+      const config = applicationConfigOf(app);
+      expect(config.getGlobalGuards()).toEqual([]);
+      expect(config.getGlobalInterceptors()).toEqual([]);
+    } finally {
+      await app.close();
+    }
   });
 
   it('the decorators write the keys the app reads', () => {

@@ -1,3 +1,4 @@
+import type { ApplicationConfig } from '@nestjs/core';
 /**
  * Fence: the Nest names this app reads that the packages' entry points do not export.
  * Every import of a Nest package's inner path is here (eslint forbids them elsewhere);
@@ -11,6 +12,8 @@
  *   they validate (cache-route.ts, openapi/validation-rules.ts).
  * - FASTIFY_ROUTE_CONFIG_METADATA: the `@RouteConfig` key, through which each route's Nest
  *   class and method reach Fastify's hooks (cache-route.ts).
+ * - applicationConfigOf: Nest keeps an app's global enhancers in its ApplicationConfig, a
+ *   private field; app.pipeline.ts checks at start-up that they are the listed ones.
  * - THROTTLER_*: the keys @nestjs/throttler's decorators write, which AppThrottlerGuard
  *   reads once per route instead of on every request.
  */
@@ -31,3 +34,12 @@ export {
   THROTTLER_TRACKER,
   THROTTLER_TTL,
 } from '@nestjs/throttler/dist/throttler.constants';
+
+/** The application's ApplicationConfig (its global guards, interceptors, pipes, filters). */
+export function applicationConfigOf(app: object): ApplicationConfig {
+  const config = (app as unknown as { config?: ApplicationConfig }).config;
+  if (!config || typeof config.getGlobalGuards !== 'function') {
+    throw new Error("Nest's application no longer keeps its ApplicationConfig in `config`");
+  }
+  return config;
+}

@@ -8,13 +8,14 @@ import { cacheConfig } from '../config/cache.config';
 import { MemoReflector } from '../common/memo-reflector';
 import { RedisCircuit } from '../redis/redis-circuit';
 import { REDIS_CLIENT, RedisModule } from '../redis/redis.module';
-import { CacheVersionService } from './cache-version.service';
+import { CacheInvalidation } from './cache-invalidation.service';
 import { HttpCacheFastPath } from './http-cache.fast-path';
-import { HttpCacheGuard } from './http-cache.guard';
+import { HttpCacheInterceptor } from './http-cache.interceptor';
 import { HttpCacheService } from './http-cache.service';
 import { deserializeJson, serializeJson } from './keyv-json';
 import { MemoryKeyvStore } from './memory-keyv-store';
 import { RedisKeyvStore } from './redis-keyv-store';
+import { MemoryTagStore, RedisTagStore, TAG_STORE, TagStore } from './tag-store';
 
 /**
  * cache-manager over Redis when REDIS_URL is set (shared by every instance), otherwise
@@ -61,12 +62,30 @@ import { RedisKeyvStore } from './redis-keyv-store';
   ],
   providers: [
     MemoReflector,
-    CacheVersionService,
+    {
+      provide: TAG_STORE,
+      inject: [cacheConfig.KEY, REDIS_CLIENT, RedisCircuit],
+      useFactory: (
+        config: ConfigType<typeof cacheConfig>,
+        redis: Redis | null,
+        circuit: RedisCircuit,
+      ): TagStore =>
+        // A tag outlives every answer that could show it (twice the answer's TTL).
+        redis
+          ? new RedisTagStore(redis, circuit, Math.max(1, config.ttlSeconds) * 2000)
+          : new MemoryTagStore(),
+    },
+    CacheInvalidation,
     HttpCacheService,
     HttpCacheFastPath,
-    // A global guard, registered last by AuthModule (it needs the authenticated user).
-    HttpCacheGuard,
+    HttpCacheInterceptor,
   ],
-  exports: [CacheVersionService, HttpCacheFastPath, HttpCacheGuard, MemoReflector],
+  exports: [
+    CacheInvalidation,
+    HttpCacheFastPath,
+    HttpCacheInterceptor,
+    HttpCacheService,
+    MemoReflector,
+  ],
 })
 export class AppCacheModule {}

@@ -2,22 +2,24 @@ import { Controller, Get, Post } from '@nestjs/common';
 import { FASTIFY_ROUTE_CONFIG_METADATA } from '../fences/nest.fence';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
-import { CacheFamilies, SharedCache } from '../common/decorators/cache-policy.decorator';
+import { PerUserCache, SharedCache } from '../common/decorators/cache-policy.decorator';
 import { MemoReflector } from '../common/memo-reflector';
 import { cacheRouteOf, nestRouteOf, tagNestRoutes } from './cache-route';
 
+const listTags = () => ['p:set'];
+const cartTags = () => ['cart:1'];
+
 @Controller('products')
 class Products {
-  @Get() @SharedCache() list() {}
+  @Get() @SharedCache(listTags) list() {}
   @Post() @RouteConfig({ keep: 1 }) create() {}
   helper() {}
 }
 
-@CacheFamilies('cart')
 @Controller('cart')
 class Cart {
-  @Get() get() {}
-  @Post('checkout') @CacheFamilies('cart', 'orders') checkout() {}
+  @Get() @PerUserCache(cartTags) get() {}
+  @Post('checkout') checkout() {}
 }
 
 @Controller('misc')
@@ -46,15 +48,15 @@ describe('cache routes', () => {
     expect(nestRouteOf({ routeOptions: {} } as FastifyRequest)).toBeUndefined();
   });
 
-  it('reads the policy (per-user unless marked) and the families (method, class, path)', () => {
+  it('reads the policy and tags of marked routes; any other route is not cached', () => {
     const route = (classRef: { prototype: object }, name: string) =>
       cacheRouteOf(reflector, {
         classRef: classRef as never,
         handler: (classRef.prototype as Record<string, () => void>)[name],
       });
-    expect(route(Products, 'list')).toEqual({ policy: 'shared', families: ['products'] });
-    expect(route(Cart, 'get')).toEqual({ policy: 'per-user', families: ['cart'] });
-    expect(route(Cart, 'checkout')).toEqual({ policy: 'per-user', families: ['cart', 'orders'] });
-    expect(route(Misc, 'get')).toEqual({ policy: 'per-user', families: [] });
+    expect(route(Products, 'list')).toEqual({ policy: 'shared', tags: listTags });
+    expect(route(Cart, 'get')).toEqual({ policy: 'per-user', tags: cartTags });
+    expect(route(Cart, 'checkout').policy).toBe('none');
+    expect(route(Misc, 'get').policy).toBe('none');
   });
 });

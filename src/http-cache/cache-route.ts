@@ -2,11 +2,10 @@ import { ExecutionContext, Type } from '@nestjs/common';
 import { FASTIFY_ROUTE_CONFIG_METADATA, PATH_METADATA } from '../fences/nest.fence';
 import type { FastifyRequest } from 'fastify';
 import {
-  CACHE_FAMILIES,
-  CACHE_FAMILIES_KEY,
   CACHE_POLICY_KEY,
-  CacheFamily,
+  CACHE_TAGS_KEY,
   CachePolicy,
+  CacheTagsOf,
 } from '../common/decorators/cache-policy.decorator';
 import { MemoReflector } from '../common/memo-reflector';
 
@@ -18,7 +17,7 @@ export interface NestRoute {
 
 export interface CacheRoute {
   policy: CachePolicy;
-  families: CacheFamily[];
+  tags: CacheTagsOf<never>;
 }
 
 /** The Fastify route config key that carries a route's NestRoute (see tagNestRoutes). */
@@ -56,8 +55,8 @@ export function nestRouteOf(request: FastifyRequest): NestRoute | undefined {
 }
 
 /**
- * A route's cache policy (`per-user` unless marked) and families: `@CacheFamilies` on the
- * method or class, else the controller's first path segment when it names a family.
+ * A route's cache policy (`none` unless marked with SharedCache or PerUserCache) and the
+ * tags of its answers.
  */
 export function cacheRouteOf(reflector: MemoReflector, route: NestRoute): CacheRoute {
   let found = resolved.get(route.handler);
@@ -71,16 +70,7 @@ const resolved = new WeakMap<object, CacheRoute>();
 function resolveCacheRoute(reflector: MemoReflector, route: NestRoute): CacheRoute {
   const targets = [route.handler, route.classRef];
   const policy =
-    reflector.getAllAndOverride<CachePolicy | undefined>(CACHE_POLICY_KEY, targets) ?? 'per-user';
-  const declared = reflector.getAllAndOverride<CacheFamily[] | undefined>(
-    CACHE_FAMILIES_KEY,
-    targets,
-  );
-  if (declared) return { policy, families: declared };
-  const path = String(Reflect.getMetadata(PATH_METADATA, route.classRef) ?? '');
-  const first = path.replace(/^\//, '').split('/')[0];
-  const families = (CACHE_FAMILIES as readonly string[]).includes(first)
-    ? [first as CacheFamily]
-    : [];
-  return { policy, families };
+    reflector.getAllAndOverride<CachePolicy | undefined>(CACHE_POLICY_KEY, targets) ?? 'none';
+  const tags = reflector.getAllAndOverride<CacheTagsOf<never> | undefined>(CACHE_TAGS_KEY, targets);
+  return tags && policy !== 'none' ? { policy, tags } : { policy: 'none', tags: () => [] };
 }

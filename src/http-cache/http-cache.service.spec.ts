@@ -3,7 +3,7 @@ import type { Cache } from 'cache-manager';
 import { FastifyRequest } from 'fastify';
 import { parse } from 'fast-querystring';
 import { cacheConfig } from '../config/cache.config';
-import { CacheVersionService } from './cache-version.service';
+import { MemoryTagStore } from './tag-store';
 import { HttpCacheService, normalisedQuery } from './http-cache.service';
 
 describe('normalisedQuery', () => {
@@ -49,62 +49,83 @@ describe('HttpCacheService', () => {
       get: jest.fn(async (k: string) => store.get(k)),
       set: jest.fn(async (k: string, v: unknown) => void store.set(k, v)),
     };
-    let version = 'v1';
-    const versions = { current: jest.fn(async (fs: readonly string[]) => fs.map(() => version)) };
-    const svc = new HttpCacheService(
-      cache as unknown as Cache,
-      versions as unknown as CacheVersionService,
-      { ttlSeconds: 60, redisUrl } as ConfigType<typeof cacheConfig>,
-    );
-    return { svc, cache, store, bump: (v: string) => (version = v) };
+    const tags = new MemoryTagStore();
+    const svc = new HttpCacheService(cache as unknown as Cache, tags, {
+      ttlSeconds: 60,
+      redisUrl,
+    } as ConfigType<typeof cacheConfig>);
+    return { svc, cache, store, tags };
   }
+  const entry = (text: string, extra: object = {}) => ({ text, since: 0, tags: ['t'], ...extra });
 
-  it('keys by path, sorted query, caller and family versions', async () => {
-    const { svc, bump } = build(undefined);
-    const a = await svc.keyFor(request('/p?b=1&a=2'), 'per-user', ['products'], 1);
-    expect(await svc.keyFor(request('/p?a=2&b=1'), 'per-user', ['products'], 1)).toBe(a);
-    expect(await svc.keyFor(request('/p?a=2&b=1'), 'per-user', ['products'], 2)).not.toBe(a);
-    expect(await svc.keyFor(request('/p?a=2&b=1'), 'shared', ['products'], 1)).not.toBe(a);
-    bump('v2');
-    expect(await svc.keyFor(request('/p?a=2&b=1'), 'per-user', ['products'], 1)).not.toBe(a);
+  it('keys by path, sorted query and caller', () => {
+    const { svc } = build(undefined);
+    const a = svc.keyFor(request('/p?b=1&a=2'), 'per-user', 1);
+    expect(svc.keyFor(request('/p?a=2&b=1'), 'per-user', 1)).toBe(a);
+    expect(svc.keyFor(request('/p?a=2&b=1'), 'per-user', 2)).not.toBe(a);
+    expect(svc.keyFor(request('/p?a=2&b=1'), 'shared', 1)).not.toBe(a);
   });
 
-  it('keeps short keys readable and hashes long ones', async () => {
+  it('keeps short keys readable and hashes long ones', () => {
     const { svc } = build(undefined);
-    const short = await svc.keyFor(request('/p/1?x=1'), 'shared', ['products'], 1);
-    expect(short).toBe('http:GET\n/p/1\n[["x","1"]]\n*\nproducts@v1');
+    expect(svc.keyFor(request('/p/1?x=1'), 'shared', 1)).toBe('http:GET\n/p/1\n[["x","1"]]\n*');
     const q = `q=${'a'.repeat(300)}`;
-    const long = await svc.keyFor(request(`/p?${q}`), 'shared', ['products'], 1);
+    const long = svc.keyFor(request(`/p?${q}`), 'shared', 1);
     expect(long).toMatch(/^http:[A-Za-z0-9_-]{43}$/);
-    expect(await svc.keyFor(request(`/p?${q}b`), 'shared', ['products'], 1)).not.toBe(long);
+    expect(svc.keyFor(request(`/p?${q}b`), 'shared', 1)).not.toBe(long);
+  });
+
+  it('serves an entry until one of its tags is changed by a later write, and only that', async () => {
+    const { svc, tags } = build(undefined);
+    const since = (await svc.snapshot()) as number;
+    await svc.set('list', '[1,2]', since, ['p:1', 'p:2']);
+    await svc.set('one', '{"id":3}', since, ['p:3']);
+    expect(await svc.get('list')).toBe('[1,2]');
+    await tags.stamp(['p:3']);
+    expect(await svc.get('list')).toBe('[1,2]');
+    expect(await svc.get('one')).toBeUndefined();
+    await tags.stamp(['p:2']);
+    expect(await svc.get('list')).toBeUndefined();
+  });
+
+  it('refuses an answer read before a write that was stamped while it was being read', async () => {
+    const { svc, tags } = build(undefined);
+    const since = (await svc.snapshot()) as number;
+    // The handler reads the old row; the write commits and stamps; then the answer is stored.
+    await tags.stamp(['p:1']);
+    await svc.set('one', '{"stock":5}', since, ['p:1']);
+    expect(await svc.get('one')).toBeUndefined();
+    const after = (await svc.snapshot()) as number;
+    await svc.set('one', '{"stock":4}', after, ['p:1']);
+    expect(await svc.get('one')).toBe('{"stock":4}');
   });
 
   it('with Redis, answers a repeated hit from its in-process copy', async () => {
     const { svc, cache, store } = build('redis://localhost:6379');
-    store.set('k', { text: '{"a":1}', expiresAt: Date.now() + 60_000 });
+    store.set('k', entry('{"a":1}', { expiresAt: Date.now() + 60_000 }));
     expect(await svc.get('k')).toBe('{"a":1}');
     expect(await svc.get('k')).toBe('{"a":1}');
     expect(cache.get).toHaveBeenCalledTimes(1);
-    await svc.set('k2', '{"b":2}');
+    await svc.set('k2', '{"b":2}', 0, []);
     expect(await svc.get('k2')).toBe('{"b":2}');
     expect(cache.get).toHaveBeenCalledTimes(1);
     expect(await svc.get('missing')).toBeUndefined();
   });
 
-  it('never keeps its copy longer than the shared entry lives', async () => {
+  it('never keeps its copy longer than the shared entry lives, and ignores other shapes', async () => {
     const { svc, cache, store } = build('redis://localhost:6379');
-    store.set('old', { text: '{}', expiresAt: Date.now() - 1 });
+    store.set('old', entry('{}', { expiresAt: Date.now() - 1 }));
     store.set('legacy', { text: '{}' });
     await svc.get('old');
     await svc.get('old');
-    await svc.get('legacy');
+    expect(await svc.get('legacy')).toBeUndefined();
     await svc.get('legacy');
     expect(cache.get).toHaveBeenCalledTimes(4);
   });
 
   it('without Redis, keeps no second copy (the store is in memory already)', async () => {
     const { svc, cache, store } = build(undefined);
-    store.set('k', { text: '{}' });
+    store.set('k', entry('{}'));
     await svc.get('k');
     await svc.get('k');
     expect(cache.get).toHaveBeenCalledTimes(2);

@@ -6,8 +6,8 @@ import { FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
 import { cacheConfig } from '../config/cache.config';
-import { CacheFamily, CachePolicy } from '../common/decorators/cache-policy.decorator';
-import { CacheVersionService } from './cache-version.service';
+import { CachePolicy } from '../common/decorators/cache-policy.decorator';
+import { TAG_STORE, TagStore } from './tag-store';
 
 /** Longer cache keys are hashed. */
 const MAX_RAW_KEY = 200;
@@ -15,9 +15,20 @@ const MAX_RAW_KEY = 200;
 /** The JSON text of the body: a hit is sent as it is, with no parse and no re-serialisation. */
 interface CachedResponse {
   text: string;
+  /** The write sequence before the handler read the database (see TagStore). */
+  since: number;
+  /** What the answer shows (CacheTags): it is served while none of them changed. */
+  tags: string[];
   /** Epoch ms when the entry ends: an in-process copy never outlives the shared entry. */
   expiresAt?: number;
 }
+
+const isEntry = (v: unknown): v is CachedResponse =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as CachedResponse).text === 'string' &&
+  typeof (v as CachedResponse).since === 'number' &&
+  Array.isArray((v as CachedResponse).tags);
 
 /**
  * The query exactly as the handler sees it: Fastify's parse of it (`request.query`), not
@@ -37,33 +48,35 @@ export function normalisedQuery(query: unknown): string {
 }
 
 /**
- * Keys and entries of the GET response cache, shared by HttpCacheGuard (which fills it)
- * and the fast path (which answers hits before Nest's pipeline): both compute one key.
+ * Keys and entries of the GET response cache, shared by HttpCacheInterceptor (which fills
+ * it) and its fast path (which answers hits before Nest's pipeline): both compute one key.
  *
- * Key = method, path, the parsed query (normalisedQuery), the caller's account unless the
- * route is shared, and the current versions of the route's families (SHA-256 of them when that is long) (a write bumps them: see CacheVersionService).
+ * Key = method, path, the parsed query (normalisedQuery) and the caller's account unless
+ * the route is shared. An entry holds the answer's text, the tags of what it shows and the
+ * write sequence it was read at; a lookup serves it only while none of those tags was
+ * stamped by a later write (TagStore), so a write makes stale exactly the answers that
+ * show what it changed, on every instance.
  */
 @Injectable()
 export class HttpCacheService {
   /**
    * With Redis, an in-process copy of the entries this instance has read or written. An
-   * entry's key holds its families' versions, so an entry never changes: a write makes it
-   * unreachable (the versions are still read from Redis on every request) rather than
-   * stale, and a local copy is as good as Redis's. It saves a Redis round trip per hit.
+   * entry never changes once written (its validity is checked against the tags in Redis on
+   * every lookup), so a local copy is as good as Redis's and saves a round trip per hit.
    * Bounded by size, and kept no longer than the shared entry (its expiry is stored in it).
    */
-  private readonly local: LRUCache<string, string> | undefined;
+  private readonly local: LRUCache<string, CachedResponse> | undefined;
 
   constructor(
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
-    private readonly versions: CacheVersionService,
+    @Inject(TAG_STORE) private readonly tagStore: TagStore,
     @Inject(cacheConfig.KEY) private readonly config: ConfigType<typeof cacheConfig>,
   ) {
     this.local =
       config.redisUrl && config.ttlSeconds > 0
-        ? new LRUCache<string, string>({
+        ? new LRUCache<string, CachedResponse>({
             maxSize: 16 * 1024 * 1024,
-            sizeCalculation: (text, key) => text.length * 2 + key.length + 64,
+            sizeCalculation: (e, key) => e.text.length * 2 + key.length + 64 + e.tags.length * 16,
             ttl: config.ttlSeconds * 1000,
           })
         : undefined;
@@ -73,13 +86,11 @@ export class HttpCacheService {
     return this.config.ttlSeconds > 0;
   }
 
-  async keyFor(
+  keyFor(
     request: FastifyRequest,
     policy: Exclude<CachePolicy, 'none'>,
-    families: readonly CacheFamily[],
     userId: number | undefined,
-  ): Promise<string> {
-    const versions = await this.versions.current(families);
+  ): string {
     const url = request.url;
     const q = url.indexOf('?');
     const raw = [
@@ -87,7 +98,6 @@ export class HttpCacheService {
       q < 0 ? url : url.slice(0, q),
       normalisedQuery(request.query),
       policy === 'shared' ? '*' : `acct:${userId}`,
-      families.map((f, i) => `${f}@${versions[i]}`).join(','),
     ].join('\n');
     // Readable as it is when short (SHA-256 was ~3% of a cached read, with its native
     // object per call); hashed when long, since a query string can be. The two never meet:
@@ -97,20 +107,35 @@ export class HttpCacheService {
       : `http:${createHash('sha256').update(raw).digest('base64url')}`;
   }
 
-  /** The cached JSON text, or undefined (a Redis outage is a miss: see RedisKeyvStore). */
+  /**
+   * The cached JSON text while nothing it shows has changed, or undefined (a Redis outage
+   * is a miss: see RedisKeyvStore and RedisTagStore).
+   */
   async get(key: string): Promise<string | undefined> {
-    const near = this.local?.get(key);
-    if (near !== undefined) return near;
-    const hit = await this.cache.get<CachedResponse>(key);
-    if (!hit || typeof hit.text !== 'string') return undefined;
-    const left = typeof hit.expiresAt === 'number' ? hit.expiresAt - Date.now() : 0;
-    if (left > 0) this.local?.set(key, hit.text, { ttl: left });
-    return hit.text;
+    const entry = await this.entry(key);
+    if (!entry) return undefined;
+    return (await this.tagStore.unchanged(entry.tags, entry.since)) ? entry.text : undefined;
   }
 
-  async set(key: string, text: string): Promise<void> {
+  /** The write sequence to store an answer with: take it before the handler reads. */
+  snapshot(): Promise<number | undefined> {
+    return this.tagStore.snapshot();
+  }
+
+  async set(key: string, text: string, since: number, tags: readonly string[]): Promise<void> {
     const ttl = this.config.ttlSeconds * 1000;
-    await this.cache.set<CachedResponse>(key, { text, expiresAt: Date.now() + ttl }, ttl);
-    this.local?.set(key, text, { ttl });
+    const entry: CachedResponse = { text, since, tags: [...tags], expiresAt: Date.now() + ttl };
+    await this.cache.set<CachedResponse>(key, entry, ttl);
+    this.local?.set(key, entry, { ttl });
+  }
+
+  private async entry(key: string): Promise<CachedResponse | undefined> {
+    const near = this.local?.get(key);
+    if (near !== undefined) return near;
+    const hit = await this.cache.get<unknown>(key);
+    if (!isEntry(hit)) return undefined;
+    const left = typeof hit.expiresAt === 'number' ? hit.expiresAt - Date.now() : 0;
+    if (left > 0) this.local?.set(key, hit, { ttl: left });
+    return hit;
   }
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CacheFamilies, NoCache } from '../common/decorators/cache-policy.decorator';
+import { NoCache } from '../common/decorators/cache-policy.decorator';
 import { AuthUser, CurrentUser } from '../common/decorators/current-user.decorator';
 import { Roles } from '../common/decorators/roles.decorator';
 import { ApiProblems } from '../common/openapi/api-problems.decorator';
@@ -14,7 +14,6 @@ import { InventoryService } from './inventory.service';
 @ApiBearerAuth()
 @ApiProblems(401, 429, 503)
 // An adjustment changes a product's stock: cached product reads go stale.
-@CacheFamilies('products')
 @Roles('admin')
 @Controller('products/:id')
 export class InventoryController {

@@ -1,3 +1,4 @@
+import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
 import { EntityManager } from 'typeorm';
 import { TransactionRunner } from '../database/transaction-runner';
 import { InventoryService } from './inventory.service';
@@ -55,7 +56,11 @@ describe('InventoryService', () => {
     const runner = {
       run: (work: (m: EntityManager) => Promise<unknown>) => work(em as unknown as EntityManager),
     } as unknown as TransactionRunner;
-    return { em, insert, service: new InventoryService(runner) };
+    return {
+      em,
+      insert,
+      service: new InventoryService(runner, { changed: jest.fn() } as unknown as CacheInvalidation),
+    };
   };
 
   it('records an adjustment with the stock read after the change', async () => {

@@ -1,3 +1,5 @@
+import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
+import { CacheTags } from '../http-cache/cache-tags';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { conflict, notFound } from '../common/errors/domain-error';
@@ -21,7 +23,10 @@ const MAX_STOCK = 2_147_483_647;
  */
 @Injectable()
 export class InventoryService {
-  constructor(private readonly runner: TransactionRunner) {}
+  constructor(
+    private readonly runner: TransactionRunner,
+    private readonly cache: CacheInvalidation,
+  ) {}
 
   /** POST /products/:id/stock-adjustments: 409 when the stock would go below zero. */
   async adjust(
@@ -29,7 +34,7 @@ export class InventoryService {
     productId: number,
     dto: CreateStockAdjustmentDto,
   ): Promise<StockMovementResponseDto> {
-    return this.runner.run(async (em) => {
+    const movement = await this.runner.run(async (em) => {
       const res = await em
         .createQueryBuilder()
         .update(Product)
@@ -57,6 +62,13 @@ export class InventoryService {
       ]);
       return StockMovementResponseDto.from(await em.findOneByOrFail(StockMovement, { id }));
     });
+    // Rare and by hand: the in-stock lists are stamped whether or not it crossed zero.
+    await this.cache.changed(
+      CacheTags.product(productId),
+      CacheTags.inStockSet,
+      CacheTags.anyStock,
+    );
+    return movement;
   }
 
   /** GET /products/:id/stock-movements: newest first. */

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CacheFamilies } from '../common/decorators/cache-policy.decorator';
+import { PerUserCache } from '../common/decorators/cache-policy.decorator';
+import { CacheTags } from '../http-cache/cache-tags';
 import { AuthUser, CurrentUser } from '../common/decorators/current-user.decorator';
 import { Roles } from '../common/decorators/roles.decorator';
 import { ApiProblems } from '../common/openapi/api-problems.decorator';
@@ -17,15 +18,13 @@ import { OrdersService } from './orders.service';
 @ApiTags('orders')
 @ApiBearerAuth()
 @ApiProblems(401, 429, 503)
-// Reads are cached per account (the default policy): another customer's order is a 404
-// computed for that customer, never a cached copy. Writes that move stock also bump products.
-@CacheFamilies('orders')
+// Reads are cached per account: another customer's order is a 404 computed for that
+// customer, never a cached copy. An order embeds its customer's name and e-mail.
 @Controller('orders')
 export class OrdersController {
   constructor(private readonly orders: OrdersService) {}
 
   @Post()
-  @CacheFamilies('orders', 'products')
   @HttpCode(201)
   @ApiOperation({
     summary:
@@ -45,8 +44,10 @@ export class OrdersController {
   }
 
   @Get()
-  // An order answer embeds its customer's name and e-mail: a customer write makes it stale.
-  @CacheFamilies('orders', 'customers')
+  @PerUserCache((page: OrderPageDto, user) => [
+    user?.customerId != null ? CacheTags.ordersOf(user.customerId) : CacheTags.allOrders,
+    ...page.data.flatMap((o) => [CacheTags.order(o.id), CacheTags.customer(o.customer.id)]),
+  ])
   @ApiOperation({
     summary: 'List orders, newest first (customers: their own; administrators: all, filtered)',
     operationId: 'listOrders',
@@ -57,7 +58,7 @@ export class OrdersController {
   }
 
   @Get(':id')
-  @CacheFamilies('orders', 'customers')
+  @PerUserCache((o: OrderResponseDto) => [CacheTags.order(o.id), CacheTags.customer(o.customer.id)])
   @ApiOperation({ summary: 'Get an order (customers: only their own)', operationId: 'getOrder' })
   @ApiProblems(400, 404)
   get(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number): Promise<OrderResponseDto> {
@@ -65,7 +66,6 @@ export class OrdersController {
   }
 
   @Patch(':id/status')
-  @CacheFamilies('orders', 'products')
   @Roles('admin')
   @ApiOperation({
     summary:
@@ -82,7 +82,6 @@ export class OrdersController {
   }
 
   @Post(':id/cancel')
-  @CacheFamilies('orders', 'products')
   @HttpCode(200)
   @ApiOperation({
     summary:

@@ -6,12 +6,13 @@ import { OrderItem } from './entities/order-item.entity';
 import { Order } from './entities/order.entity';
 import { OrderPlacementService } from './order-placement.service';
 import { OrdersController } from './orders.controller';
+import { OrderCacheChanges } from './order-cache-changes';
 import { OrdersService } from './orders.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Order, OrderItem]), IdempotencyModule, InventoryModule],
   controllers: [OrdersController],
-  providers: [OrdersService, OrderPlacementService],
-  exports: [OrderPlacementService],
+  providers: [OrdersService, OrderPlacementService, OrderCacheChanges],
+  exports: [OrderPlacementService, OrderCacheChanges],
 })
 export class OrdersModule {}

@@ -7,6 +7,7 @@ import { InventoryService } from '../inventory/inventory.service';
 import { OrderStatus } from './entities/order.entity';
 import { insertIdOf } from '../database/statement-script';
 import { runScriptAgainst } from '../database/script-test-driver';
+import { OrderCacheChanges } from './order-cache-changes';
 import { OrderPlacementService, placeOrder } from './order-placement.service';
 import { canTransition, mergeLines, OrderLine, TRANSITIONS } from './order-rules';
 import { OrdersService } from './orders.service';
@@ -307,7 +308,12 @@ describe('OrdersService', () => {
   const build = (em: EntityManager) => {
     const idempotency = { executeScript: jest.fn() } as unknown as IdempotencyService;
     const placement = new OrderPlacementService({} as DataSource);
-    return new OrdersService(runnerFor(em), placement, idempotency, inventory);
+    // What the cache is told is asserted end to end (cache-freshness.e2e-spec.ts).
+    const cacheChanges = {
+      changed: jest.fn(async (o: unknown) => o),
+      placed: jest.fn(async (r: unknown) => r),
+    } as unknown as OrderCacheChanges;
+    return new OrdersService(runnerFor(em), placement, idempotency, inventory, cacheChanges);
   };
 
   it('refuses a customer ordering for someone else (403) and an admin without customerId (400)', async () => {

@@ -12,6 +12,7 @@ import { OrderQueryDto } from './dto/order-query.dto';
 import { OrderResponseDto, shippingOf } from './dto/order-response.dto';
 import { OrderItem } from './entities/order-item.entity';
 import { Order, OrderStatus } from './entities/order.entity';
+import { OrderCacheChanges } from './order-cache-changes';
 import { OrderPlacementService } from './order-placement.service';
 import { canTransition, cancellableFrom } from './order-rules';
 
@@ -28,6 +29,7 @@ export class OrdersService {
     private readonly placement: OrderPlacementService,
     private readonly idempotency: IdempotencyService,
     private readonly inventory: InventoryService,
+    private readonly cacheChanges: OrderCacheChanges,
   ) {}
 
   /** POST /orders: 201 with the order, or the stored first response of a repeated key. */
@@ -37,11 +39,12 @@ export class OrdersService {
     key: string | undefined,
   ): Promise<IdempotentResult> {
     const customerId = this.orderingFor(user, dto.customerId);
-    return this.idempotency.executeScript(
+    const result = await this.idempotency.executeScript(
       { accountId: user.id, key, method: 'POST', path: '/orders', body: dto },
       201,
       () => this.placement.script(customerId, dto.items, user.id, dto),
     );
+    return this.cacheChanges.placed(result);
   }
 
   async get(user: AuthUser, id: number): Promise<OrderResponseDto> {
@@ -91,7 +94,7 @@ export class OrdersService {
 
   /** PATCH /orders/:id/status (admin). Cancelling here restores stock like /cancel. */
   async changeStatus(user: AuthUser, id: number, to: OrderStatus): Promise<OrderResponseDto> {
-    return this.runner.run(async (em) => {
+    const changed = await this.runner.run(async (em) => {
       const order = await em.findOne(Order, { where: { id } });
       if (!order) throw notFound('Order', id);
       if (!canTransition(order.status, to)) {
@@ -108,17 +111,19 @@ export class OrdersService {
       if (res.affected !== 1) throw conflict(`Order ${id} was changed concurrently; reload it`);
       return this.reload(em, id);
     });
+    return this.cacheChanges.changed(changed, to === 'cancelled');
   }
 
   /** POST /orders/:id/cancel: the owner while pending; an administrator while pending or paid. */
   async cancel(user: AuthUser, id: number): Promise<OrderResponseDto> {
-    return this.runner.run(async (em) => {
+    const cancelled = await this.runner.run(async (em) => {
       const order = await em.findOne(Order, { where: { id } });
       if (!order || (user.role !== 'admin' && order.customerId !== user.customerId)) {
         throw notFound('Order', id);
       }
       return this.cancelIn(em, order, cancellableFrom(user.role), user.id);
     });
+    return this.cacheChanges.changed(cancelled, true);
   }
 
   /**

@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CacheFamilies, SharedCache } from '../common/decorators/cache-policy.decorator';
+import { SharedCache } from '../common/decorators/cache-policy.decorator';
 import { AuthUser, CurrentUser } from '../common/decorators/current-user.decorator';
 import { QueryRoles, Roles } from '../common/decorators/roles.decorator';
+import { CacheTags } from '../http-cache/cache-tags';
 import { ApiProblems } from '../common/openapi/api-problems.decorator';
 import { IdPipe } from '../common/pipes/id.pipe';
 import { CreateProductDto } from './dto/create-product.dto';
@@ -14,13 +15,20 @@ import { ProductsService } from './products.service';
 @ApiTags('products')
 @ApiBearerAuth()
 @ApiProblems(401, 429, 503)
-@CacheFamilies('products')
 @Controller('products')
 export class ProductsController {
   constructor(private readonly products: ProductsService) {}
 
   @Get()
-  @SharedCache()
+  // The list's members and order, the in-stock set, and each product it shows.
+  // A stock threshold (stockBelow) moves with every stock change.
+  @SharedCache((page: ProductPageDto, _user, query) => [
+    CacheTags.allProducts,
+    CacheTags.productSet,
+    CacheTags.inStockSet,
+    ...(query.stockBelow !== undefined ? [CacheTags.anyStock] : []),
+    ...page.data.map((p) => CacheTags.product(p.id)),
+  ])
   @ApiOperation({
     summary: 'List products (paginated, filtered, sorted)',
     operationId: 'listProducts',
@@ -32,7 +40,7 @@ export class ProductsController {
   }
 
   @Get(':id')
-  @SharedCache()
+  @SharedCache((p: ProductResponseDto) => [CacheTags.allProducts, CacheTags.product(p.id)])
   @ApiOperation({ summary: 'Get a product', operationId: 'getProduct' })
   @ApiProblems(400, 404)
   get(@Param('id', IdPipe) id: number): Promise<ProductResponseDto> {

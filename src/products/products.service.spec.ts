@@ -3,7 +3,7 @@ import { getRepositoryToken } from '@nestjs/typeorm';
 import { EntityManager, QueryFailedError } from 'typeorm';
 import { CategoriesService } from '../categories/categories.service';
 import { TransactionRunner } from '../database/transaction-runner';
-import { CacheVersionService } from '../http-cache/cache-version.service';
+import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
 import { InventoryService } from '../inventory/inventory.service';
 import { Product } from './entities/product.entity';
 import { ProductsService } from './products.service';
@@ -42,7 +42,7 @@ describe('ProductsService', () => {
     assertExists: jest.fn(),
   };
   const inventory = { recordInitial: jest.fn().mockResolvedValue(undefined) };
-  const versions = { bump: jest.fn().mockResolvedValue(undefined) };
+  const cache = { changed: jest.fn().mockResolvedValue(undefined) };
 
   beforeEach(async () => {
     jest.clearAllMocks();
@@ -50,7 +50,7 @@ describe('ProductsService', () => {
       providers: [
         ProductsService,
         { provide: getRepositoryToken(Product), useValue: repo },
-        { provide: CacheVersionService, useValue: versions },
+        { provide: CacheInvalidation, useValue: cache },
         { provide: TransactionRunner, useValue: runner },
         { provide: CategoriesService, useValue: categories },
         { provide: InventoryService, useValue: inventory },
@@ -76,7 +76,13 @@ describe('ProductsService', () => {
       8,
     );
     expect(res).toMatchObject({ price: '4.10', categories: [{ id: 3, slug: 'tea' }] });
-    expect(versions.bump).toHaveBeenCalledWith('products', 'categories');
+    expect(cache.changed).toHaveBeenCalledWith(
+      expect.any(String),
+      'p:set',
+      'p:instock',
+      'p:stock',
+      'cat:set',
+    );
   });
 
   it('maps a duplicate sku to a conflict', async () => {
@@ -95,7 +101,7 @@ describe('ProductsService', () => {
     const boom = new Error('disk on fire');
     em.save.mockRejectedValue(boom);
     await expect(service.create(1, { name: 'Tea', price: 1 })).rejects.toBe(boom);
-    expect(versions.bump).not.toHaveBeenCalled();
+    expect(cache.changed).not.toHaveBeenCalled();
   });
 
   it('answers not found for a missing product on get, update and remove', async () => {
@@ -119,7 +125,13 @@ describe('ProductsService', () => {
     repo.findOne.mockResolvedValue(product({ sku: 'A' }));
     await service.remove(1);
     expect(repo.update).toHaveBeenCalledWith({ id: 1 }, { sku: null, deletedAt: expect.any(Date) });
-    expect(versions.bump).toHaveBeenCalledWith('products', 'categories');
+    expect(cache.changed).toHaveBeenCalledWith(
+      expect.any(String),
+      'p:set',
+      'p:instock',
+      'p:stock',
+      'cat:set',
+    );
   });
 
   it('refuses minPrice above maxPrice before querying', async () => {

@@ -5,7 +5,8 @@ import { CategoriesService } from '../categories/categories.service';
 import { productsInCategory } from '../categories/category-filter';
 import { TransactionRunner } from '../database/transaction-runner';
 import { InventoryService } from '../inventory/inventory.service';
-import { CacheVersionService } from '../http-cache/cache-version.service';
+import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
+import { CacheTags } from '../http-cache/cache-tags';
 import { conflict, invalid, notFound } from '../common/errors/domain-error';
 import { isDuplicateError } from '../common/errors/problem';
 import { LIKE_ESCAPE, likeContains } from '../common/like';
@@ -26,15 +27,15 @@ const SORT_COLUMNS: Record<ProductSort, [string, 'ASC' | 'DESC']> = {
 };
 
 /**
- * Every write bumps the 'products' cache version after it is stored, so no cached product
- * read survives it (on every instance). Anything else that changes products (orders
- * change stock) must bump 'products' too.
+ * Every write says what it changed after it is stored (CacheInvalidation): the product,
+ * and the lists (a new, changed or deleted product can join, move in or leave any list).
+ * Orders change stock: OrderCacheChanges says so for them.
  */
 @Injectable()
 export class ProductsService {
   constructor(
     @InjectRepository(Product) private readonly products: Repository<Product>,
-    private readonly cacheVersions: CacheVersionService,
+    private readonly cache: CacheInvalidation,
     private readonly runner: TransactionRunner,
     private readonly categories: CategoriesService,
     private readonly inventory: InventoryService,
@@ -92,7 +93,7 @@ export class ProductsService {
       await this.inventory.recordInitial(em, row, accountId);
       return row;
     });
-    await this.cacheVersions.bump('products', 'categories');
+    await this.cache.changed(...catalogChange(saved.id));
     return this.get(saved.id);
   }
 
@@ -111,7 +112,7 @@ export class ProductsService {
       await this.save(product, em);
       if (dto.categoryIds) await this.categories.assign(em, id, dto.categoryIds);
     });
-    await this.cacheVersions.bump('products', 'categories');
+    await this.cache.changed(...catalogChange(id));
     return this.get(id);
   }
 
@@ -119,7 +120,7 @@ export class ProductsService {
   async remove(id: number): Promise<void> {
     const product = await this.find(id);
     await this.products.update({ id: product.id }, { sku: null, deletedAt: new Date() });
-    await this.cacheVersions.bump('products', 'categories');
+    await this.cache.changed(...catalogChange(id));
   }
 
   private async find(id: number): Promise<Product> {
@@ -143,3 +144,12 @@ export class ProductsService {
     }
   }
 }
+
+/** What an administrator's product write changes: the product, every list, the counts. */
+const catalogChange = (id: number) => [
+  CacheTags.product(id),
+  CacheTags.productSet,
+  CacheTags.inStockSet,
+  CacheTags.anyStock,
+  CacheTags.categorySet,
+];

@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, In } from 'typeorm';
+import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
+import { CacheTags } from '../http-cache/cache-tags';
+import type { IdempotentResult } from '../idempotency/idempotency.service';
+import { Product } from '../products/entities/product.entity';
+import type { OrderResponseDto } from './dto/order-response.dto';
+
+/**
+ * What an order write changed, for the response cache (CacheInvalidation), said after the
+ * commit by the services that write orders (OrdersService, CartService's checkout): the
+ * order, its customer's order lists and every order list, and the stock of its products.
+ * A stock move changes the in-stock lists only when a stock crosses zero, so that is
+ * looked up after the commit: a product whose stock is now no more than the quantity
+ * moved may have crossed (sold down to 0, or put back from 0). A concurrent move that
+ * makes that read miss a crossing does its own look-up after its own commit.
+ */
+@Injectable()
+export class OrderCacheChanges {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly cache: CacheInvalidation,
+  ) {}
+
+  /** After a placement (POST /orders, checkout); a replayed answer changed nothing. */
+  async placed(result: IdempotentResult): Promise<IdempotentResult> {
+    if (!result.replayed && result.status === 201) {
+      await this.changed(result.body as OrderResponseDto, true);
+    }
+    return result;
+  }
+
+  /** After a status change; `stockMoved` when it put the order's stock back. */
+  async changed(order: OrderResponseDto, stockMoved: boolean): Promise<OrderResponseDto> {
+    const tags = [
+      CacheTags.order(order.id),
+      CacheTags.ordersOf(order.customer.id),
+      CacheTags.allOrders,
+    ];
+    if (stockMoved) tags.push(...(await this.stockTags(order)));
+    await this.cache.changed(...tags);
+    return order;
+  }
+
+  private async stockTags(order: OrderResponseDto): Promise<string[]> {
+    const moved = new Map(order.items.map((i) => [i.productId, i.quantity]));
+    const tags = [...moved.keys()].map((id) => CacheTags.product(id));
+    tags.push(CacheTags.anyStock);
+    const rows = await this.dataSource.getRepository(Product).find({
+      select: { id: true, stock: true },
+      where: { id: In([...moved.keys()]) },
+      withDeleted: true,
+    });
+    if (rows.some((r) => r.stock <= (moved.get(r.id) ?? 0))) tags.push(CacheTags.inStockSet);
+    return tags;
+  }
+}
