@@ -4,6 +4,7 @@ import { QueryFailedError } from 'typeorm';
 import { Product } from './entities/product.entity';
 import { ProductsService } from './products.service';
 import { CacheVersionService } from '../http-cache/cache-version.service';
+import { TransactionRunner } from '../database/transaction-runner';
 
 const product = (over: Partial<Product> = {}): Product => ({
   id: 1,
@@ -29,6 +30,25 @@ describe('ProductsService', () => {
   };
 
   const versions = { bump: jest.fn().mockResolvedValue(undefined) };
+  /** The search index writes (a query builder chain); each call recorded by its method. */
+  const words = {
+    insert: jest.fn(),
+    into: jest.fn(),
+    values: jest.fn(),
+    delete: jest.fn(),
+    from: jest.fn(),
+    where: jest.fn(),
+    execute: jest.fn().mockResolvedValue(undefined),
+  };
+  for (const key of ['insert', 'into', 'values', 'delete', 'from', 'where'] as const) {
+    words[key].mockReturnValue(words);
+  }
+  const manager = {
+    save: (_: unknown, p: Product) => repo.save(p) as Promise<Product>,
+    update: (_: unknown, where: unknown, set: unknown) => repo.update(where, set) as Promise<void>,
+    createQueryBuilder: () => words,
+  };
+  const tx = { run: <T>(work: (m: typeof manager) => Promise<T>) => work(manager) };
 
   beforeEach(async () => {
     jest.clearAllMocks();
@@ -37,6 +57,7 @@ describe('ProductsService', () => {
         ProductsService,
         { provide: getRepositoryToken(Product), useValue: repo },
         { provide: CacheVersionService, useValue: versions },
+        { provide: TransactionRunner, useValue: tx },
       ],
     }).compile();
     service = moduleRef.get(ProductsService);
@@ -50,6 +71,12 @@ describe('ProductsService', () => {
     );
     expect(res.price).toBe('4.10');
     expect(versions.bump).toHaveBeenCalledWith('products');
+    // The search words go in with the product: the old ones out, then the name's words.
+    expect(words.where).toHaveBeenCalledWith('productId = :productId', { productId: 1 });
+    expect(words.values).toHaveBeenCalledWith([
+      { token: 'wwtea', productId: 1 },
+      { token: 'nntea', productId: 1 },
+    ]);
   });
 
   it('maps a duplicate sku to a conflict', async () => {
@@ -82,6 +109,9 @@ describe('ProductsService', () => {
     repo.findOne.mockResolvedValue(product({ sku: 'A' }));
     await service.remove(1);
     expect(repo.update).toHaveBeenCalledWith({ id: 1 }, { sku: null, deletedAt: expect.any(Date) });
+    // Out of the search index too, in the same transaction.
+    expect(words.delete).toHaveBeenCalled();
+    expect(words.values).not.toHaveBeenCalled();
     expect(versions.bump).toHaveBeenCalledWith('products');
   });
 

@@ -1,16 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { TransactionRunner } from '../database/transaction-runner';
 import { CacheVersionService } from '../http-cache/cache-version.service';
 import { conflict, invalid, notFound } from '../common/errors/domain-error';
 import { isDuplicateError } from '../common/errors/problem';
-import { LIKE_ESCAPE, likeContains } from '../common/like';
 import { Page, toPage } from '../common/pagination/page.dto';
 import { CreateProductDto } from './dto/create-product.dto';
 import { ProductQueryDto, ProductSort } from './dto/product-query.dto';
 import { ProductResponseDto } from './dto/product-response.dto';
 import { UpdateProductDto } from './dto/update-product.dto';
 import { Product } from './entities/product.entity';
+import { indexProduct, searchProducts, unindexProduct } from './product-search';
 
 const SORT_COLUMNS: Record<ProductSort, [string, 'ASC' | 'DESC']> = {
   name: ['p.name', 'ASC'],
@@ -31,6 +32,7 @@ export class ProductsService {
   constructor(
     @InjectRepository(Product) private readonly products: Repository<Product>,
     private readonly cacheVersions: CacheVersionService,
+    private readonly tx: TransactionRunner,
   ) {}
 
   async list(q: ProductQueryDto): Promise<Page<ProductResponseDto>> {
@@ -40,17 +42,23 @@ export class ProductsService {
       ]);
     }
     const qb = this.products.createQueryBuilder('p');
-    if (q.search) {
-      const term = likeContains(q.search.toLowerCase());
-      qb.andWhere(
-        `(LOWER(p.name) LIKE :term ${LIKE_ESCAPE} OR LOWER(p.description) LIKE :term ${LIKE_ESCAPE} OR LOWER(p.sku) LIKE :term ${LIKE_ESCAPE})`,
-        { term },
-      );
-    }
     if (q.minPrice !== undefined) qb.andWhere('p.priceCents >= :min', { min: q.minPrice });
     if (q.maxPrice !== undefined) qb.andWhere('p.priceCents <= :max', { max: q.maxPrice });
     if (q.inStock === true) qb.andWhere('p.stock > 0');
     if (q.inStock === false) qb.andWhere('p.stock = 0');
+    if (q.search) {
+      const filtered =
+        q.minPrice !== undefined || q.maxPrice !== undefined || q.inStock !== undefined;
+      const sort = q.sort && SORT_COLUMNS[q.sort];
+      const offset = (q.page - 1) * q.limit;
+      const [rows, total] = await searchProducts(qb, q.search, {
+        sort,
+        filtered,
+        offset,
+        limit: q.limit,
+      });
+      return toPage(rows.map(ProductResponseDto.from), total, q.page, q.limit);
+    }
     const [column, direction] = SORT_COLUMNS[q.sort ?? '-createdAt'];
     // id as tie-breaker keeps pages stable when sort values repeat.
     qb.orderBy(column, direction).addOrderBy('p.id', direction);
@@ -91,7 +99,10 @@ export class ProductsService {
   /** Soft delete: existing orders keep their snapshot; the SKU is freed for reuse. */
   async remove(id: number): Promise<void> {
     const product = await this.find(id);
-    await this.products.update({ id: product.id }, { sku: null, deletedAt: new Date() });
+    await this.tx.run(async (manager) => {
+      await manager.update(Product, { id: product.id }, { sku: null, deletedAt: new Date() });
+      await unindexProduct(manager, product.id);
+    });
     await this.cacheVersions.bump('products');
   }
 
@@ -103,8 +114,12 @@ export class ProductsService {
 
   private async save(product: Product): Promise<Product> {
     try {
-      // One row: no implicit transaction (see TransactionRunner on SQLite).
-      return await this.products.save(product, { transaction: false });
+      // The product and its search words in one transaction (see TransactionRunner on SQLite).
+      return await this.tx.run(async (manager) => {
+        const saved = await manager.save(Product, product, { transaction: false });
+        await indexProduct(manager, saved);
+        return saved;
+      });
     } catch (err) {
       if (isDuplicateError(err))
         throw conflict(`A product with sku "${product.sku}" already exists`);
