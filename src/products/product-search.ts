@@ -122,13 +122,19 @@ function hitsSql(
   };
   tokens.any.forEach((token, i) => arm(i, 0, token));
   if (ranked) tokens.name.forEach((token, i) => arm(i, 1, token));
+  // Per term a MAX (did any of its rows hit?), summed: plain aggregates, no COUNT(DISTINCT).
+  const termsHit = (isName: number) =>
+    tokens.any
+      .map(
+        (_, i) =>
+          `MAX(CASE WHEN w.${q('isName')} = ${isName} AND w.${q('term')} = ${i} THEN 1 ELSE 0 END)`,
+      )
+      .join(' + ');
   const n = tokens.any.length;
-  const distinctTerms = (isName: number) =>
-    `COUNT(DISTINCT CASE WHEN w.${q('isName')} = ${isName} THEN w.${q('term')} END)`;
   const sql =
     `SELECT w.${q('productId')} AS ${q('productId')}, ` +
-    `CASE WHEN ${distinctTerms(1)} = ${n} THEN 1 ELSE 0 END AS ${q('inName')} ` +
+    `CASE WHEN ${ranked ? termsHit(1) : 0} = ${n} THEN 1 ELSE 0 END AS ${q('inName')} ` +
     `FROM (${arms.join(' UNION ALL ')}) w GROUP BY w.${q('productId')} ` +
-    `HAVING ${distinctTerms(0)} = ${n}`;
+    `HAVING ${termsHit(0)} = ${n}`;
   return { sql, params };
 }
