@@ -21,6 +21,7 @@ const sizes = (process.argv[process.argv.indexOf('--sizes') + 1] ?? '1000,100000
   .split(',')
   .map(Number);
 const RUNS = 11;
+const WARM = 10;
 
 const ADJ = ['red', 'blue', 'green', 'small', 'large', 'oak', 'steel', 'desk', 'floor', 'wall'];
 /** 100 nouns: "lamp" is in 1 % of the names. */
@@ -144,12 +145,12 @@ async function check(db: Db, n: number): Promise<void> {
 
 async function median(url: string, token: string): Promise<number> {
   const times: number[] = [];
-  for (let r = 0; r < RUNS + 2; r++) {
+  for (let r = 0; r < RUNS + WARM; r++) {
     const start = process.hrtime.bigint();
     const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
-    if (r >= 2) times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    if (r >= WARM) times.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
   times.sort((a, b) => a - b);
   return times[Math.floor(RUNS / 2)];

@@ -1,5 +1,6 @@
 import { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { Product } from './entities/product.entity';
+import { rankedPage } from './search-ranked-page';
 import { searchDocument, searchTokens, SearchTokens } from './search-words';
 
 /**
@@ -69,6 +70,10 @@ export async function searchProducts(
       .setParameters(params);
 
   const pageOnIndex = ranked && !opts.filtered;
+  if (pageOnIndex) {
+    const streamed = await rankedPage(qb.connection, tokens, opts.offset, opts.limit);
+    if (streamed) return [await byIds(qb, streamed.ids), streamed.total];
+  }
   const rowsQb = join(
     pageOnIndex
       ? `${sql} ORDER BY ${q('inName')} DESC, ${q('productId')} DESC LIMIT ${opts.offset + opts.limit}`
@@ -83,6 +88,14 @@ export async function searchProducts(
   const rows = await rowsQb.offset(opts.offset).limit(opts.limit).getMany();
   const total = opts.filtered ? await join(sql).getCount() : await countHits(qb, sql, params);
   return [rows, total];
+}
+
+/** The products of `ids`, in that order. */
+async function byIds(qb: SelectQueryBuilder<Product>, ids: number[]): Promise<Product[]> {
+  if (ids.length === 0) return [];
+  const found = await qb.clone().andWhereInIds(ids).getMany();
+  const byId = new Map(found.map((p) => [p.id, p]));
+  return ids.map((id) => byId.get(id)).filter((p): p is Product => p !== undefined);
 }
 
 async function countHits(

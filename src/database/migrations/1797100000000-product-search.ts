@@ -30,7 +30,10 @@ export class ProductSearch1797100000000 implements MigrationInterface {
           { name: 'productId', type: 'integer', isPrimary: true },
         ],
         indices: [
-          new TableIndex({ name: 'IDX_product_words_product', columnNames: ['productId'] }),
+          new TableIndex({
+            name: 'IDX_product_words_product',
+            columnNames: ['productId', 'token'],
+          }),
         ],
         foreignKeys: [
           {
