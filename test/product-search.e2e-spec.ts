@@ -128,6 +128,14 @@ describe('Product search (e2e)', () => {
       'Desk lamp',
       'Reading light',
     ]);
+    // A page past the name matches, and a page past the end.
+    const last = await http.get('/products?search=lamp&limit=1&page=4', { token: customer });
+    expect(last.body.data.map((p: { name: string }) => p.name)).toEqual(['Reading light']);
+    const after = await http.get('/products?search=lamp&limit=2&page=3', { token: customer });
+    expect(after.body.data).toEqual([]);
+    expect(after.body.meta.total).toBe(4);
+    // A prefix of several words takes the grouped plan: the same order.
+    expect(await names('l')).toEqual(['Reading light', 'Notebook lamp', 'Floor Lamp', 'Desk lamp']);
   });
 
   it('keeps a given sort over the ranking, and combines with filters', async () => {

@@ -67,9 +67,10 @@ export async function rankedPage(
 
   const a = group(true);
   const b = group(false);
-  const countA = await count(a);
   const inA = await page(a, limit, offset);
-  const inB = await page(b, limit - inA.length, Math.max(0, offset - countA));
+  // Where B starts: right after A's rows on this page, or (past A's end) A's count back.
+  const skipB = inA.length > 0 || offset === 0 ? 0 : offset - (await count(a));
+  const inB = await page(b, limit - inA.length, skipB);
   // Every match: the driving word with the other terms anywhere (B's count would probe A's).
   const all = { sql: group(true).sql, params: [] as unknown[] };
   all.params.push(words[0]);
