@@ -47,7 +47,10 @@ async function openDb(url: string): Promise<Db> {
   }
   const conn = await createConnection(url.replace(/^mariadb:/, 'mysql:'));
   return {
-    exec: async (sql) => void (await conn.query(sql)),
+    exec: async (sql) => {
+      // One statement per call: no multipleStatements on this connection.
+      for (const statement of sql.split(';').filter((x) => x.trim())) await conn.query(statement);
+    },
     all: async <T>(sql: string) => (await conn.query(sql))[0] as T[],
     close: () => conn.end(),
   };

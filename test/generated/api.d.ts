@@ -3523,7 +3523,14 @@ export interface operations {
                 minPrice?: string;
                 /** @description Amount with at most two decimals, 0..99999999.99 */
                 maxPrice?: string;
-                /** @description Matches name, description or SKU (case-insensitive, literal). */
+                /**
+                 * @description Words to find. Terms are the runs of letters and digits (anything else separates them);
+                 *     case and accents are ignored. A product matches when every term is the start of a word
+                 *     of its name, description or SKU (`lam` finds "Lamp", `amp` does not). Operator
+                 *     characters and the words AND, OR, NOT, NEAR are plain text. Empty: no search; no term
+                 *     (only punctuation): nothing matches. Without `sort`: products with every term in the
+                 *     name first, then the others, newest first within each.
+                 */
                 search?: string;
                 /** @description true: only products with stock > 0; false: only those without. */
                 inStock?: boolean;
