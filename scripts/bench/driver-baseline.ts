@@ -23,6 +23,8 @@ import type { LoadResult } from './load';
 import type { BenchData } from './seed';
 
 const CONCURRENCY = 50;
+/** The account the ledger's movements name (the column has no foreign key). */
+const BENCH_ACCOUNT = 1;
 
 type Tx = (customerId: number, productId: number) => Promise<void>;
 
@@ -114,7 +116,9 @@ export async function driverPlaceOrderBaselines(
   });
   const driver = new MysqlScriptDriver(packed);
   const app: Tx = async (customerId, productId) => {
-    await driver.run(placeOrder(customerId, [{ productId, quantity: 1 }], new Date(), new Date()));
+    await driver.run(
+      placeOrder(customerId, [{ productId, quantity: 1 }], new Date(), new Date(), BENCH_ACCOUNT),
+    );
   };
   const simple = mysqlSimpleTx(databaseUrl);
   try {
@@ -134,7 +138,13 @@ function sqliteAppTx(db: Database) {
   const place = db.transaction((customerId: number, productId: number) => {
     // As TypeORM stores a datetime in SQLite.
     const stamp = new Date().toISOString().replace('T', ' ').replace('Z', '');
-    const script = placeOrder(customerId, [{ productId, quantity: 1 }], new Date(), stamp);
+    const script = placeOrder(
+      customerId,
+      [{ productId, quantity: 1 }],
+      new Date(),
+      stamp,
+      BENCH_ACCOUNT,
+    );
     runScriptSync(script, (s) => statements.execute(s));
   });
   return (customerId: number, productId: number) => place.immediate(customerId, productId);

@@ -9,6 +9,7 @@ import {
   StatementResult,
   StatementScript,
 } from '../database/statement-script';
+import { orderMovementsStatement } from '../inventory/stock-ledger';
 import { OrderResponseDto } from './dto/order-response.dto';
 import { Order } from './entities/order.entity';
 import { assertPlaceable, lineTotalCents, mergeLines, OrderLine } from './order-rules';
@@ -21,6 +22,8 @@ interface CustomerProductRow {
   id: number | null;
   name: string | null;
   priceCents: number | string | null;
+  /** The stock after this order's decrement (the row is locked by it). */
+  stock: number | string | null;
 }
 
 /**
@@ -39,14 +42,15 @@ interface CustomerProductRow {
 export class OrderPlacementService {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** A fresh script for one attempt; `now` is the order's time. */
+  /** A fresh script for one attempt; `now` is the order's time; `accountId` places it. */
   script(
     customerId: number,
     lines: readonly OrderLine[],
+    accountId: number,
     now = new Date(),
   ): StatementScript<OrderResponseDto> {
     assertPlaceable(customerId, lines);
-    return placeOrder(customerId, mergeLines(lines), now, this.dateParameter(now));
+    return placeOrder(customerId, mergeLines(lines), now, this.dateParameter(now), accountId);
   }
 
   /** A date as the driver stores it (SQLite keeps text, MySQL a DATETIME), as TypeORM would write it. */
@@ -62,6 +66,7 @@ export function* placeOrder(
   merged: readonly OrderLine[],
   now: Date,
   stamp: unknown,
+  accountId: number | null,
 ): StatementScript<OrderResponseDto> {
   // Before any statement is built (a generator's body runs at its first next()).
   assertPlaceable(customerId, merged);
@@ -87,7 +92,7 @@ export function* placeOrder(
       ),
       statement(
         'SELECT c.id AS customerId, c.name AS customerName, c.email AS customerEmail, ' +
-          'p.id AS id, p.name AS name, p.priceCents AS priceCents FROM customers c ' +
+          'p.id AS id, p.name AS name, p.priceCents AS priceCents, p.stock AS stock FROM customers c ' +
           `LEFT JOIN products p ON p.id IN (${placeholders(ids.length)}) AND p.deletedAt IS NULL ` +
           'WHERE c.id = ?',
         [...ids, customerId],
@@ -113,7 +118,10 @@ export function* placeOrder(
   const byId = new Map(
     found
       .filter((r) => r.id !== null)
-      .map((r) => [Number(r.id), { name: r.name as string, priceCents: Number(r.priceCents) }]),
+      .map((r) => [
+        Number(r.id),
+        { name: r.name as string, priceCents: Number(r.priceCents), stock: Number(r.stock) },
+      ]),
   );
   const missing = ids.filter((id) => !byId.has(id));
   if (missing.length > 0) {
@@ -160,11 +168,28 @@ export function* placeOrder(
       i.lineTotalCents,
     ]),
   );
+  yield orderMovements(orderId, accountId, merged, byId, stamp);
   return OrderResponseDto.from(
     { id: orderId, orderDate: now, status: 'pending', totalCents },
     customer,
     items,
   );
+}
+
+/** The ledger's movements of this order (inventory/stock-ledger.ts), one per line. */
+function orderMovements(
+  orderId: number,
+  accountId: number | null,
+  merged: readonly OrderLine[],
+  byId: ReadonlyMap<number, { stock: number }>,
+  stamp: unknown,
+) {
+  const lines = merged.map((l) => ({
+    productId: l.productId,
+    quantity: l.quantity,
+    stockAfter: (byId.get(l.productId) as { stock: number }).stock,
+  }));
+  return orderMovementsStatement(orderId, accountId, lines, stamp);
 }
 
 function missingCustomer(customerId: number) {

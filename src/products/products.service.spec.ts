@@ -1,10 +1,12 @@
 import { Test } from '@nestjs/testing';
 import { getRepositoryToken } from '@nestjs/typeorm';
-import { QueryFailedError } from 'typeorm';
+import { EntityManager, QueryFailedError } from 'typeorm';
+import { CategoriesService } from '../categories/categories.service';
+import { TransactionRunner } from '../database/transaction-runner';
+import { CacheVersionService } from '../http-cache/cache-version.service';
+import { InventoryService } from '../inventory/inventory.service';
 import { Product } from './entities/product.entity';
 import { ProductsService } from './products.service';
-import { CacheVersionService } from '../http-cache/cache-version.service';
-import { TransactionRunner } from '../database/transaction-runner';
 
 const product = (over: Partial<Product> = {}): Product => ({
   id: 1,
@@ -23,13 +25,10 @@ describe('ProductsService', () => {
   let service: ProductsService;
   const repo = {
     create: jest.fn((x: Partial<Product>) => ({ ...x })),
-    save: jest.fn(),
     findOne: jest.fn(),
     update: jest.fn(),
     createQueryBuilder: jest.fn(),
   };
-
-  const versions = { bump: jest.fn().mockResolvedValue(undefined) };
   /** The search index writes (a query builder chain); each call recorded by its method. */
   const words = {
     insert: jest.fn(),
@@ -43,12 +42,25 @@ describe('ProductsService', () => {
   for (const key of ['insert', 'into', 'values', 'delete', 'from', 'where'] as const) {
     words[key].mockReturnValue(words);
   }
-  const manager = {
-    save: (_: unknown, p: Product) => repo.save(p) as Promise<Product>,
-    update: (_: unknown, where: unknown, set: unknown) => repo.update(where, set) as Promise<void>,
+  /** The transaction's manager: the product writes (and its search words) go through it. */
+  const em = {
+    save: jest.fn(),
+    findOne: jest.fn(),
+    update: jest.fn(),
     createQueryBuilder: () => words,
   };
-  const tx = { run: <T>(work: (m: typeof manager) => Promise<T>) => work(manager) };
+  const runner = {
+    run: jest.fn((work: (m: EntityManager) => Promise<unknown>) =>
+      work(em as unknown as EntityManager),
+    ),
+  };
+  const categories = {
+    assign: jest.fn().mockResolvedValue(undefined),
+    refsFor: jest.fn().mockResolvedValue(new Map([[1, [{ id: 3, name: 'Tea', slug: 'tea' }]]])),
+    assertExists: jest.fn(),
+  };
+  const inventory = { recordInitial: jest.fn().mockResolvedValue(undefined) };
+  const versions = { bump: jest.fn().mockResolvedValue(undefined) };
 
   beforeEach(async () => {
     jest.clearAllMocks();
@@ -57,20 +69,32 @@ describe('ProductsService', () => {
         ProductsService,
         { provide: getRepositoryToken(Product), useValue: repo },
         { provide: CacheVersionService, useValue: versions },
-        { provide: TransactionRunner, useValue: tx },
+        { provide: TransactionRunner, useValue: runner },
+        { provide: CategoriesService, useValue: categories },
+        { provide: InventoryService, useValue: inventory },
       ],
     }).compile();
     service = moduleRef.get(ProductsService);
   });
 
-  it('creates with cents and answers a two-decimal price', async () => {
-    repo.save.mockImplementation((p: Product) => Promise.resolve({ ...product(), ...p }));
-    const res = await service.create({ name: 'Tea', price: 410 });
-    expect(repo.create).toHaveBeenCalledWith(
-      expect.objectContaining({ priceCents: 410, stock: 0 }),
+  it('creates with cents, its categories and its initial movement in one transaction', async () => {
+    em.save.mockImplementation((_e: unknown, p: Product) =>
+      Promise.resolve({ ...product(), ...p, id: 1 }),
     );
-    expect(res.price).toBe('4.10');
-    expect(versions.bump).toHaveBeenCalledWith('products');
+    repo.findOne.mockResolvedValue(product({ stock: 5 }));
+    const res = await service.create(8, { name: 'Tea', price: 410, stock: 5, categoryIds: [3] });
+    expect(repo.create).toHaveBeenCalledWith(
+      expect.objectContaining({ priceCents: 410, stock: 5 }),
+    );
+    expect(runner.run).toHaveBeenCalledTimes(1);
+    expect(categories.assign).toHaveBeenCalledWith(em, 1, [3]);
+    expect(inventory.recordInitial).toHaveBeenCalledWith(
+      em,
+      expect.objectContaining({ id: 1, stock: 5 }),
+      8,
+    );
+    expect(res).toMatchObject({ price: '4.10', categories: [{ id: 3, slug: 'tea' }] });
+    expect(versions.bump).toHaveBeenCalledWith('products', 'categories');
     // The search words go in with the product: the old ones out, then the name's words.
     expect(words.where).toHaveBeenCalledWith('productId = :productId', { productId: 1 });
     expect(words.values).toHaveBeenCalledWith([
@@ -85,34 +109,49 @@ describe('ProductsService', () => {
       [],
       Object.assign(new Error('dup'), { code: 'ER_DUP_ENTRY' }),
     );
-    repo.save.mockRejectedValue(dup);
-    await expect(service.create({ name: 'Tea', price: 1, sku: 'A' })).rejects.toMatchObject({
+    em.save.mockRejectedValue(dup);
+    await expect(service.create(1, { name: 'Tea', price: 1, sku: 'A' })).rejects.toMatchObject({
       code: 'conflict',
     });
   });
 
   it('passes other database errors through untouched', async () => {
     const boom = new Error('disk on fire');
-    repo.save.mockRejectedValue(boom);
-    await expect(service.create({ name: 'Tea', price: 1 })).rejects.toBe(boom);
+    em.save.mockRejectedValue(boom);
+    await expect(service.create(1, { name: 'Tea', price: 1 })).rejects.toBe(boom);
+    expect(versions.bump).not.toHaveBeenCalled();
   });
 
   it('answers not found for a missing product on get, update and remove', async () => {
     repo.findOne.mockResolvedValue(null);
+    em.findOne.mockResolvedValue(null);
     await expect(service.get(5)).rejects.toMatchObject({ code: 'not_found' });
     await expect(service.update(5, { name: 'x' })).rejects.toMatchObject({ code: 'not_found' });
     await expect(service.remove(5)).rejects.toMatchObject({ code: 'not_found' });
     expect(repo.update).not.toHaveBeenCalled();
+    expect(em.update).not.toHaveBeenCalled();
+  });
+
+  it('refuses stock in an update, pointing at stock adjustments, before any write', async () => {
+    await expect(service.update(5, { stock: 3 })).rejects.toMatchObject({
+      code: 'invalid',
+      message: expect.stringContaining('/products/5/stock-adjustments'),
+    });
+    expect(runner.run).not.toHaveBeenCalled();
   });
 
   it('soft-deletes and frees the sku', async () => {
     repo.findOne.mockResolvedValue(product({ sku: 'A' }));
     await service.remove(1);
-    expect(repo.update).toHaveBeenCalledWith({ id: 1 }, { sku: null, deletedAt: expect.any(Date) });
+    expect(em.update).toHaveBeenCalledWith(
+      Product,
+      { id: 1 },
+      { sku: null, deletedAt: expect.any(Date) },
+    );
     // Out of the search index too, in the same transaction.
     expect(words.delete).toHaveBeenCalled();
     expect(words.values).not.toHaveBeenCalled();
-    expect(versions.bump).toHaveBeenCalledWith('products');
+    expect(versions.bump).toHaveBeenCalledWith('products', 'categories');
   });
 
   it('refuses minPrice above maxPrice before querying', async () => {
@@ -124,10 +163,16 @@ describe('ProductsService', () => {
     expect(repo.createQueryBuilder).not.toHaveBeenCalled();
   });
 
-  it('updates only the given fields', async () => {
-    repo.findOne.mockResolvedValue(product());
-    repo.save.mockImplementation((p: Product) => Promise.resolve(p));
-    const res = await service.update(1, { price: 999 });
+  it('updates only the given fields and replaces the categories when given', async () => {
+    em.findOne.mockResolvedValue(product());
+    em.save.mockImplementation((_e: unknown, p: Product) => Promise.resolve(p));
+    repo.findOne.mockResolvedValue(product({ priceCents: 999 }));
+    const res = await service.update(1, { price: 999, categoryIds: [] });
+    expect(em.save).toHaveBeenCalledWith(
+      Product,
+      expect.objectContaining({ name: 'Tea', priceCents: 999, stock: 3 }),
+    );
+    expect(categories.assign).toHaveBeenCalledWith(em, 1, []);
     expect(res).toMatchObject({ name: 'Tea', price: '9.99', stock: 3 });
   });
 });

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { CategoriesService } from '../categories/categories.service';
+import { productsInCategory } from '../categories/category-filter';
 import { TransactionRunner } from '../database/transaction-runner';
+import { InventoryService } from '../inventory/inventory.service';
 import { CacheVersionService } from '../http-cache/cache-version.service';
 import { conflict, invalid, notFound } from '../common/errors/domain-error';
 import { isDuplicateError } from '../common/errors/problem';
@@ -32,7 +35,9 @@ export class ProductsService {
   constructor(
     @InjectRepository(Product) private readonly products: Repository<Product>,
     private readonly cacheVersions: CacheVersionService,
-    private readonly tx: TransactionRunner,
+    private readonly runner: TransactionRunner,
+    private readonly categories: CategoriesService,
+    private readonly inventory: InventoryService,
   ) {}
 
   async list(q: ProductQueryDto): Promise<Page<ProductResponseDto>> {
@@ -46,32 +51,39 @@ export class ProductsService {
     if (q.maxPrice !== undefined) qb.andWhere('p.priceCents <= :max', { max: q.maxPrice });
     if (q.inStock === true) qb.andWhere('p.stock > 0');
     if (q.inStock === false) qb.andWhere('p.stock = 0');
+    if (q.stockBelow !== undefined) qb.andWhere('p.stock < :below', { below: q.stockBelow });
+    if (q.category !== undefined) {
+      await this.categories.assertExists(q.category);
+      const inCategory = productsInCategory('p.id', q.category);
+      qb.andWhere(inCategory.sql, inCategory.params);
+    }
     if (q.search) {
-      const filtered =
-        q.minPrice !== undefined || q.maxPrice !== undefined || q.inStock !== undefined;
-      const sort = q.sort && SORT_COLUMNS[q.sort];
-      const offset = (q.page - 1) * q.limit;
-      const [rows, total] = await searchProducts(qb, q.search, {
-        sort,
+      const { search, page, limit, sort, ...rest } = q;
+      const filtered = Object.values(rest).some((v) => v !== undefined);
+      const options = {
+        sort: sort && SORT_COLUMNS[sort],
         filtered,
-        offset,
-        limit: q.limit,
-      });
-      return toPage(rows.map(ProductResponseDto.from), total, q.page, q.limit);
+        offset: (page - 1) * limit,
+        limit,
+      };
+      const [rows, total] = await searchProducts(qb, search, options);
+      return toPage(await this.withCategories(rows), total, page, limit);
     }
     const [column, direction] = SORT_COLUMNS[q.sort ?? '-createdAt'];
     // id as tie-breaker keeps pages stable when sort values repeat.
     qb.orderBy(column, direction).addOrderBy('p.id', direction);
     qb.skip((q.page - 1) * q.limit).take(q.limit);
     const [rows, total] = await qb.getManyAndCount();
-    return toPage(rows.map(ProductResponseDto.from), total, q.page, q.limit);
+    return toPage(await this.withCategories(rows), total, q.page, q.limit);
   }
 
   async get(id: number): Promise<ProductResponseDto> {
-    return ProductResponseDto.from(await this.find(id));
+    const [product] = await this.withCategories([await this.find(id)]);
+    return product;
   }
 
-  async create(dto: CreateProductDto): Promise<ProductResponseDto> {
+  /** The product, its categories and its `initial` stock movement, in one transaction. */
+  async create(accountId: number, dto: CreateProductDto): Promise<ProductResponseDto> {
     const product = this.products.create({
       name: dto.name,
       priceCents: dto.price,
@@ -79,31 +91,43 @@ export class ProductsService {
       sku: dto.sku ?? null,
       stock: dto.stock ?? 0,
     });
-    const saved = await this.save(product);
-    await this.cacheVersions.bump('products');
-    return ProductResponseDto.from(saved);
+    const saved = await this.runner.run(async (em) => {
+      const row = await this.save(product, em);
+      if (dto.categoryIds) await this.categories.assign(em, row.id, dto.categoryIds);
+      await this.inventory.recordInitial(em, row, accountId);
+      return row;
+    });
+    await this.cacheVersions.bump('products', 'categories');
+    return this.get(saved.id);
   }
 
   async update(id: number, dto: UpdateProductDto): Promise<ProductResponseDto> {
-    const product = await this.find(id);
-    if (dto.name !== undefined) product.name = dto.name;
-    if (dto.price !== undefined) product.priceCents = dto.price;
-    if (dto.description !== undefined) product.description = dto.description;
-    if (dto.sku !== undefined) product.sku = dto.sku;
-    if (dto.stock !== undefined) product.stock = dto.stock;
-    const saved = await this.save(product);
-    await this.cacheVersions.bump('products');
-    return ProductResponseDto.from(saved);
+    if (dto.stock !== undefined) {
+      const message = `stock changes only by POST /products/${id}/stock-adjustments (or orders and cancels), not by PATCH`;
+      throw invalid(message, [{ field: 'stock', message }]);
+    }
+    await this.runner.run(async (em) => {
+      const product = await em.findOne(Product, { where: { id } });
+      if (!product) throw notFound('Product', id);
+      if (dto.name !== undefined) product.name = dto.name;
+      if (dto.price !== undefined) product.priceCents = dto.price;
+      if (dto.description !== undefined) product.description = dto.description;
+      if (dto.sku !== undefined) product.sku = dto.sku;
+      await this.save(product, em);
+      if (dto.categoryIds) await this.categories.assign(em, id, dto.categoryIds);
+    });
+    await this.cacheVersions.bump('products', 'categories');
+    return this.get(id);
   }
 
   /** Soft delete: existing orders keep their snapshot; the SKU is freed for reuse. */
   async remove(id: number): Promise<void> {
     const product = await this.find(id);
-    await this.tx.run(async (manager) => {
-      await manager.update(Product, { id: product.id }, { sku: null, deletedAt: new Date() });
-      await unindexProduct(manager, product.id);
+    await this.runner.run(async (em) => {
+      await em.update(Product, { id: product.id }, { sku: null, deletedAt: new Date() });
+      await unindexProduct(em, product.id);
     });
-    await this.cacheVersions.bump('products');
+    await this.cacheVersions.bump('products', 'categories');
   }
 
   private async find(id: number): Promise<Product> {
@@ -112,14 +136,16 @@ export class ProductsService {
     return product;
   }
 
-  private async save(product: Product): Promise<Product> {
+  private async withCategories(rows: Product[]): Promise<ProductResponseDto[]> {
+    const categories = await this.categories.refsFor(rows.map((p) => p.id));
+    return rows.map((p) => ProductResponseDto.from(p, categories.get(p.id) ?? []));
+  }
+
+  private async save(product: Product, em: EntityManager): Promise<Product> {
     try {
-      // The product and its search words in one transaction (see TransactionRunner on SQLite).
-      return await this.tx.run(async (manager) => {
-        const saved = await manager.save(Product, product, { transaction: false });
-        await indexProduct(manager, saved);
-        return saved;
-      });
+      const saved = await em.save(Product, product);
+      await indexProduct(em, saved); // its search words, in the same transaction
+      return saved;
     } catch (err) {
       if (isDuplicateError(err))
         throw conflict(`A product with sku "${product.sku}" already exists`);
