@@ -29,8 +29,26 @@ describe('ProductsService', () => {
     update: jest.fn(),
     createQueryBuilder: jest.fn(),
   };
-  /** The transaction's manager: the product writes go through it. */
-  const em = { save: jest.fn(), findOne: jest.fn() };
+  /** The search index writes (a query builder chain); each call recorded by its method. */
+  const words = {
+    insert: jest.fn(),
+    into: jest.fn(),
+    values: jest.fn(),
+    delete: jest.fn(),
+    from: jest.fn(),
+    where: jest.fn(),
+    execute: jest.fn().mockResolvedValue(undefined),
+  };
+  for (const key of ['insert', 'into', 'values', 'delete', 'from', 'where'] as const) {
+    words[key].mockReturnValue(words);
+  }
+  /** The transaction's manager: the product writes (and its search words) go through it. */
+  const em = {
+    save: jest.fn(),
+    findOne: jest.fn(),
+    update: jest.fn(),
+    createQueryBuilder: () => words,
+  };
   const runner = {
     run: jest.fn((work: (m: EntityManager) => Promise<unknown>) =>
       work(em as unknown as EntityManager),
@@ -76,6 +94,13 @@ describe('ProductsService', () => {
       8,
     );
     expect(res).toMatchObject({ price: '4.10', categories: [{ id: 3, slug: 'tea' }] });
+
+    // The search words go in with the product: the old ones out, then the name's words.
+    expect(words.where).toHaveBeenCalledWith('productId = :productId', { productId: 1 });
+    expect(words.values).toHaveBeenCalledWith([
+      { token: 'wwtea', productId: 1 },
+      { token: 'nntea', productId: 1 },
+    ]);
     expect(cache.changed).toHaveBeenCalledWith(
       expect.any(String),
       'p:set',
@@ -111,6 +136,7 @@ describe('ProductsService', () => {
     await expect(service.update(5, { name: 'x' })).rejects.toMatchObject({ code: 'not_found' });
     await expect(service.remove(5)).rejects.toMatchObject({ code: 'not_found' });
     expect(repo.update).not.toHaveBeenCalled();
+    expect(em.update).not.toHaveBeenCalled();
   });
 
   it('refuses stock in an update, pointing at stock adjustments, before any write', async () => {
@@ -124,7 +150,14 @@ describe('ProductsService', () => {
   it('soft-deletes and frees the sku', async () => {
     repo.findOne.mockResolvedValue(product({ sku: 'A' }));
     await service.remove(1);
-    expect(repo.update).toHaveBeenCalledWith({ id: 1 }, { sku: null, deletedAt: expect.any(Date) });
+    expect(em.update).toHaveBeenCalledWith(
+      Product,
+      { id: 1 },
+      { sku: null, deletedAt: expect.any(Date) },
+    );
+    // Out of the search index too, in the same transaction.
+    expect(words.delete).toHaveBeenCalled();
+    expect(words.values).not.toHaveBeenCalled();
     expect(cache.changed).toHaveBeenCalledWith(
       expect.any(String),
       'p:set',

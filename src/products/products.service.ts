@@ -9,13 +9,13 @@ import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
 import { CacheTags } from '../http-cache/cache-tags';
 import { conflict, invalid, notFound } from '../common/errors/domain-error';
 import { isDuplicateError } from '../common/errors/problem';
-import { LIKE_ESCAPE, likeContains } from '../common/like';
 import { Page, toPage } from '../common/pagination/page.dto';
 import { CreateProductDto } from './dto/create-product.dto';
 import { ProductQueryDto, ProductSort } from './dto/product-query.dto';
 import { ProductResponseDto } from './dto/product-response.dto';
 import { UpdateProductDto } from './dto/update-product.dto';
 import { Product } from './entities/product.entity';
+import { indexProduct, searchProducts, unindexProduct } from './product-search';
 
 const SORT_COLUMNS: Record<ProductSort, [string, 'ASC' | 'DESC']> = {
   name: ['p.name', 'ASC'],
@@ -48,13 +48,6 @@ export class ProductsService {
       ]);
     }
     const qb = this.products.createQueryBuilder('p');
-    if (q.search) {
-      const term = likeContains(q.search.toLowerCase());
-      qb.andWhere(
-        `(LOWER(p.name) LIKE :term ${LIKE_ESCAPE} OR LOWER(p.description) LIKE :term ${LIKE_ESCAPE} OR LOWER(p.sku) LIKE :term ${LIKE_ESCAPE})`,
-        { term },
-      );
-    }
     if (q.minPrice !== undefined) qb.andWhere('p.priceCents >= :min', { min: q.minPrice });
     if (q.maxPrice !== undefined) qb.andWhere('p.priceCents <= :max', { max: q.maxPrice });
     if (q.inStock === true) qb.andWhere('p.stock > 0');
@@ -64,6 +57,18 @@ export class ProductsService {
       await this.categories.assertExists(q.category);
       const inCategory = productsInCategory('p.id', q.category);
       qb.andWhere(inCategory.sql, inCategory.params);
+    }
+    if (q.search) {
+      const { search, page, limit, sort, ...rest } = q;
+      const filtered = Object.values(rest).some((v) => v !== undefined);
+      const options = {
+        sort: sort && SORT_COLUMNS[sort],
+        filtered,
+        offset: (page - 1) * limit,
+        limit,
+      };
+      const [rows, total] = await searchProducts(qb, search, options);
+      return toPage(await this.withCategories(rows), total, page, limit);
     }
     const [column, direction] = SORT_COLUMNS[q.sort ?? '-createdAt'];
     // id as tie-breaker keeps pages stable when sort values repeat.
@@ -119,7 +124,10 @@ export class ProductsService {
   /** Soft delete: existing orders keep their snapshot; the SKU is freed for reuse. */
   async remove(id: number): Promise<void> {
     const product = await this.find(id);
-    await this.products.update({ id: product.id }, { sku: null, deletedAt: new Date() });
+    await this.runner.run(async (em) => {
+      await em.update(Product, { id: product.id }, { sku: null, deletedAt: new Date() });
+      await unindexProduct(em, product.id);
+    });
     await this.cache.changed(...catalogChange(id));
   }
 
@@ -136,7 +144,9 @@ export class ProductsService {
 
   private async save(product: Product, em: EntityManager): Promise<Product> {
     try {
-      return await em.save(Product, product);
+      const saved = await em.save(Product, product);
+      await indexProduct(em, saved); // its search words, in the same transaction
+      return saved;
     } catch (err) {
       if (isDuplicateError(err))
         throw conflict(`A product with sku "${product.sku}" already exists`);

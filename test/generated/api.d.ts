@@ -5775,7 +5775,14 @@ export interface operations {
                 category?: number;
                 /** @description Administrators only: products whose stock is below this number. */
                 stockBelow?: number;
-                /** @description Matches name, description or SKU (case-insensitive, literal). */
+                /**
+                 * @description Words to find. Terms are the runs of letters and digits (anything else separates them);
+                 *     case and accents are ignored. A product matches when every term is the start of a word
+                 *     of its name, description or SKU (`lam` finds "Lamp", `amp` does not). Operator
+                 *     characters and the words AND, OR, NOT, NEAR are plain text. Empty: no search; no term
+                 *     (only punctuation): nothing matches. Without `sort`: products with every term in the
+                 *     name first, then the others, newest first within each.
+                 */
                 search?: string;
                 /** @description true: only products with stock > 0; false: only those without. */
                 inStock?: boolean;

@@ -28,7 +28,14 @@ const MONEY_QUERY = {
 } as const;
 
 export class ProductQueryDto extends PageQueryDto {
-  /** Matches name, description or SKU (case-insensitive, literal). */
+  /**
+   * Words to find. Terms are the runs of letters and digits (anything else separates them);
+   * case and accents are ignored. A product matches when every term is the start of a word
+   * of its name, description or SKU (`lam` finds "Lamp", `amp` does not). Operator
+   * characters and the words AND, OR, NOT, NEAR are plain text. Empty: no search; no term
+   * (only punctuation): nothing matches. Without `sort`: products with every term in the
+   * name first, then the others, newest first within each.
+   */
   @IsOptional()
   @IsString()
   @MaxLength(100)

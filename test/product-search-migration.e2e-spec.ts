@@ -1,0 +1,51 @@
+import { DataSource } from 'typeorm';
+import { buildTypeOrmOptions } from '../src/database/typeorm-options';
+import { ADMIN, startApp, TestApp } from './helpers/test-app';
+import { Http } from './helpers/http';
+
+const MIGRATION = 'ProductSearch1797100000000';
+
+/** Products written before the search index existed are found once the app has migrated. */
+describe('Product search migration on an existing database (e2e)', () => {
+  let t: TestApp;
+  let http: Http;
+  let admin: string;
+
+  beforeAll(async () => {
+    const first = await startApp();
+    const url = first.databaseUrl;
+    await first.close();
+    const ds = new DataSource(buildTypeOrmOptions({ url, migrationsRun: false }));
+    await ds.initialize();
+    const executed = async () =>
+      (await ds.query<{ name: string }[]>('SELECT name FROM migrations')).map((m) => m.name);
+    while ((await executed()).includes(MIGRATION)) await ds.undoLastMigration();
+    const insert =
+      'INSERT INTO products (name, description, sku, priceCents, stock, deletedAt) VALUES (?, ?, ?, ?, ?, ?)';
+    await ds.query(insert, ['Vieux café', 'Torréfié à Zürich', 'CAF-1', 100, 5, null]);
+    // More than one batch of the backfill.
+    for (let i = 0; i < 3; i++) {
+      await ds.query(
+        `INSERT INTO products (name, priceCents, stock) VALUES ${Array.from({ length: 400 }, () => '(?, ?, ?)').join(', ')}`,
+        Array.from({ length: 400 }, (_, k) => [`Filler ${i * 400 + k}`, 100, 1]).flat(),
+      );
+    }
+    await ds.query(insert, ['Gone café', null, null, 100, 5, '2026-01-01 10:00:00.000']);
+    await ds.destroy();
+    t = await startApp({ databaseUrl: url });
+    http = new Http(t.baseUrl);
+    admin = (await http.login(ADMIN.username, ADMIN.password)).accessToken;
+  });
+  afterAll(async () => t?.close());
+
+  it('indexes the live products that were there, not the deleted ones', async () => {
+    const cafe = await http.get('/products?search=CAFE', { token: admin });
+    expect(cafe.body.data.map((p: { name: string }) => p.name)).toEqual(['Vieux café']);
+    const town = await http.get('/products?search=zurich%20torrefie%20caf', { token: admin });
+    expect(town.body.data.map((p: { name: string }) => p.name)).toEqual(['Vieux café']);
+    const fillers = await http.get('/products?search=filler', { token: admin });
+    expect(fillers.body.meta.total).toBe(1200);
+    const last = await http.get('/products?search=filler%201199', { token: admin });
+    expect(last.body.data.map((p: { name: string }) => p.name)).toEqual(['Filler 1199']);
+  });
+});
