@@ -24,7 +24,22 @@ const kase = <C>(c: Case<C>) => c as Case<unknown>;
 const WRITE_METHODS = ['post', 'put', 'patch', 'delete'] as const;
 /** Answers that change by themselves (clock, probes): not cached, not compared. */
 const UNCOMPARED = new Set(['health', 'ready']);
-const CACHED = new Set(['listProducts', 'getProduct', 'listOrders', 'getOrder', 'getCart', 'me']);
+const CACHED = new Set([
+  'listProducts',
+  'getProduct',
+  'listOrders',
+  'getOrder',
+  'getCart',
+  'me',
+  'listAddresses',
+]);
+const ADDRESS = {
+  name: 'Fresh Home',
+  line1: '1 Fresh Street',
+  city: 'Berlin',
+  postalCode: '10115',
+  country: 'DE',
+};
 
 describe('Every write leaves the reads it affects fresh (generated from the OpenAPI document)', () => {
   let cached: TestApp;
@@ -135,6 +150,7 @@ describe('Every write leaves the reads it affects fresh (generated from the Open
     listCategories: [{ path: '/categories', token: a.token }],
     getCategory: [{ path: `/categories/${cat}`, token: a.token }],
     listStockMovements: [{ path: `/products/${p1}/stock-movements`, token: admin }],
+    listAddresses: [{ path: '/auth/me/addresses', token: a.token }],
   });
 
   type Other = Awaited<ReturnType<typeof otherCustomer>>;
@@ -143,7 +159,46 @@ describe('Every write leaves the reads it affects fresh (generated from the Open
     { path: '/orders', token: o.token },
     { path: `/orders/${o.orderId}`, token: admin },
   ];
+  async function address(): Promise<{ id: number }> {
+    const res = await http.post('/auth/me/addresses', ADDRESS, { token: a.token });
+    expect(res.status).toBe(201);
+    return res.body as { id: number };
+  }
   const cases: Record<string, Case<unknown>> = {
+    // The caller's own customer: `me` and the orders embedding its name.
+    updateMe: kase({
+      write: () => http.patch('/auth/me', { name: `Myself ${++n}` }, { token: a.token }),
+    }),
+    // Another customer's password: its other sessions end (their reads are 401 on both).
+    changePassword: kase({
+      setup: async () => {
+        const o = await otherCustomer();
+        const second = await http.login(`fresh-other-${n}`, 'customer-password');
+        return { ...o, second: second.accessToken };
+      },
+      write: (o: Other) =>
+        http.post(
+          '/auth/me/password',
+          { currentPassword: 'customer-password', newPassword: 'customer-password-2' },
+          { token: o.token },
+        ),
+      reads: (o: Other & { second: string }) => [
+        ...otherReads(o),
+        { path: '/auth/me', token: o.second },
+      ],
+    }),
+    createAddress: kase({
+      write: () => http.post('/auth/me/addresses', ADDRESS, { token: a.token }),
+    }),
+    updateAddress: kase({
+      setup: address,
+      write: (x: { id: number }) =>
+        http.patch(`/auth/me/addresses/${x.id}`, { city: `Hamburg ${++n}` }, { token: a.token }),
+    }),
+    deleteAddress: kase({
+      setup: address,
+      write: (x: { id: number }) => http.delete(`/auth/me/addresses/${x.id}`, { token: a.token }),
+    }),
     login: kase({ write: () => http.login(ADMIN.username, ADMIN.password).then(ok) }),
     refresh: kase({
       setup: () => http.login(ADMIN.username, ADMIN.password),

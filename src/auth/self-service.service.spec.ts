@@ -1,3 +1,4 @@
+import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
 import { ThrottlerException } from '@nestjs/throttler';
 import { Repository } from 'typeorm';
 import { AccountStateService } from '../accounts/account-state.service';
@@ -25,6 +26,7 @@ describe('SelfServiceService', () => {
   const accountState = { invalidateSession: jest.fn() };
   const customers = { update: jest.fn() };
   const auth = { me: jest.fn().mockResolvedValue({ id: 7 }) };
+  const cache = { changed: jest.fn(async () => undefined) };
   const service = new SelfServiceService(
     accounts as unknown as Repository<Account>,
     auth as unknown as AuthService,
@@ -33,6 +35,7 @@ describe('SelfServiceService', () => {
     runner as unknown as TransactionRunner,
     accountState as unknown as AccountStateService,
     attempts as unknown as LoginAttempts,
+    cache as unknown as CacheInvalidation,
   );
 
   beforeEach(() => {
@@ -88,5 +91,6 @@ describe('SelfServiceService', () => {
     );
     expect(passwords.hash).toHaveBeenCalledWith('new-password');
     expect(accountState.invalidateSession.mock.calls).toEqual([['s1'], ['s2']]);
+    expect(cache.changed).toHaveBeenCalledWith('a:7');
   });
 });

@@ -9,6 +9,8 @@ import { AuthUser } from '../common/decorators/current-user.decorator';
 import { forbidden, unauthorized } from '../common/errors/domain-error';
 import { CustomersService } from '../customers/customers.service';
 import { TransactionRunner } from '../database/transaction-runner';
+import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
+import { CacheTags } from '../http-cache/cache-tags';
 import { LoginAttempts } from '../rate-limit/login-attempts.service';
 import { AuthService } from './auth.service';
 import { ChangePasswordDto } from './dto/change-password.dto';
@@ -26,6 +28,7 @@ export class SelfServiceService {
     private readonly runner: TransactionRunner,
     private readonly accountState: AccountStateService,
     private readonly loginAttempts: LoginAttempts,
+    private readonly cache: CacheInvalidation,
   ) {}
 
   /** Name and phone of the caller's own customer record, by the customer rules. */
@@ -64,5 +67,7 @@ export class SelfServiceService {
       return rows.map((s) => s.id);
     });
     await Promise.all(ended.map((id) => this.accountState.invalidateSession(id)));
+    // The account's answers show its updatedAt.
+    await this.cache.changed(CacheTags.account(user.id));
   }
 }
