@@ -9,6 +9,7 @@ import {
   StatementResult,
   StatementScript,
 } from '../database/statement-script';
+import { placementCounterStatements } from '../counters/list-counters';
 import { OrderResponseDto } from './dto/order-response.dto';
 import { Order } from './entities/order.entity';
 import { assertPlaceable, lineTotalCents, mergeLines, OrderLine } from './order-rules';
@@ -21,6 +22,7 @@ interface CustomerProductRow {
   id: number | null;
   name: string | null;
   priceCents: number | string | null;
+  stock: number | string | null;
 }
 
 /**
@@ -87,7 +89,7 @@ export function* placeOrder(
       ),
       statement(
         'SELECT c.id AS customerId, c.name AS customerName, c.email AS customerEmail, ' +
-          'p.id AS id, p.name AS name, p.priceCents AS priceCents FROM customers c ' +
+          'p.id AS id, p.name AS name, p.priceCents AS priceCents, p.stock AS stock FROM customers c ' +
           `LEFT JOIN products p ON p.id IN (${placeholders(ids.length)}) AND p.deletedAt IS NULL ` +
           'WHERE c.id = ?',
         [...ids, customerId],
@@ -160,10 +162,26 @@ export function* placeOrder(
       i.lineTotalCents,
     ]),
   );
+  yield* listCounters(orderId, found);
   return OrderResponseDto.from(
     { id: orderId, orderDate: now, status: 'pending', totalCents },
     customer,
     items,
+  );
+}
+
+/**
+ * The list counters (counters/list-counters.ts): one more pending order, and one product
+ * fewer in stock for each this order emptied (its stock, read after the decrement, is 0).
+ */
+function* listCounters(
+  orderId: number,
+  found: readonly CustomerProductRow[],
+): StatementScript<void> {
+  const emptied = found.filter((r) => r.id !== null && Number(r.stock) === 0);
+  yield placementCounterStatements(
+    orderId,
+    emptied.map((r) => Number(r.id)),
   );
 }
 

@@ -1,3 +1,5 @@
+import { testKeyset } from '../common/pagination/page-fakes.testspec';
+import { ListCountersService } from '../counters/list-counters.service';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { AuthUser } from '../common/decorators/current-user.decorator';
 import { DomainError } from '../common/errors/domain-error';
@@ -21,6 +23,7 @@ function fakeManager(products: FakeProduct[], opts: { orderStatus?: OrderStatus 
   const updates: { table: string; params: Record<string, number> }[] = [];
   const inserted: unknown[] = [];
   const totals: unknown[] = [];
+  const counterBumps: unknown[] = [];
   const order = { id: 77, customerId: 5, status: opts.orderStatus ?? 'pending', totalCents: 0 };
   const chain = (table: string) => {
     let params: Record<string, number> = {};
@@ -53,8 +56,14 @@ function fakeManager(products: FakeProduct[], opts: { orderStatus?: OrderStatus 
       const found = products.filter((p) => params.slice(0, -1).includes(p.id));
       return {
         records: found.length
-          ? found.map((p) => ({ ...c, id: p.id, name: p.name, priceCents: p.priceCents }))
-          : [{ ...c, id: null, name: null, priceCents: null }],
+          ? found.map((p) => ({
+              ...c,
+              id: p.id,
+              name: p.name,
+              priceCents: p.priceCents,
+              stock: p.stock,
+            }))
+          : [{ ...c, id: null, name: null, priceCents: null, stock: null }],
       };
     }
     if (sql.startsWith('UPDATE products SET stock = stock - ?')) {
@@ -89,6 +98,10 @@ function fakeManager(products: FakeProduct[], opts: { orderStatus?: OrderStatus 
       inserted.push(rows);
       return { raw: 1, affected: rows.length };
     }
+    if (sql.startsWith('UPDATE list_counters SET n = n + ?')) {
+      counterBumps.push(params);
+      return { affected: 1 };
+    }
     throw new Error(`unexpected statement: ${sql}`);
   }
   let lastTable = '';
@@ -121,7 +134,7 @@ function fakeManager(products: FakeProduct[], opts: { orderStatus?: OrderStatus 
       return qb;
     }),
   };
-  return { em: em as unknown as EntityManager, updates, inserted, totals, raw: em };
+  return { em: em as unknown as EntityManager, updates, inserted, totals, counterBumps, raw: em };
 }
 
 const customer: AuthUser = { id: 1, role: 'customer', customerId: 5, sessionId: 's' };
@@ -140,6 +153,22 @@ describe('OrderPlacementService', () => {
     expect(order.total).toBe('0.30');
     // The order row's total, stored with the lines, is the one answered.
     expect(totals).toEqual([[30, 77]]);
+  });
+
+  it('counts the pending order and the product it emptied in the list counters', async () => {
+    const { em, counterBumps } = fakeManager([
+      { id: 1, name: 'Last', priceCents: 10, stock: 2 },
+      { id: 2, name: 'Plenty', priceCents: 10, stock: 9 },
+    ]);
+    await placement.place(em, 5, [
+      { productId: 1, quantity: 2 },
+      { productId: 2, quantity: 1 },
+    ]);
+    // Order 77 in shard 77 % 64; product 1 (now 0 in stock) in shard 1 % 16.
+    expect(counterBumps).toEqual([
+      [1, 'orders:pending', 13],
+      [-1, 'products:inStock', 1],
+    ]);
   });
 
   it('snapshots name and price and merges duplicate lines', async () => {
@@ -260,7 +289,11 @@ describe('OrdersService', () => {
   const build = (em: EntityManager) => {
     const idempotency = { execute: jest.fn() } as unknown as IdempotencyService;
     const placement = new OrderPlacementService({} as DataSource);
-    return new OrdersService(runnerFor(em), placement, idempotency);
+    const counters = {
+      orderMoved: jest.fn(),
+      restocked: jest.fn(),
+    } as unknown as ListCountersService;
+    return new OrdersService(runnerFor(em), placement, idempotency, testKeyset(), counters);
   };
 
   it('refuses a customer ordering for someone else (403) and an admin without customerId (400)', async () => {

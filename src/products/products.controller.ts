@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CacheFamilies, SharedCache } from '../common/decorators/cache-policy.decorator';
+import { AuthUser, CurrentUser } from '../common/decorators/current-user.decorator';
 import { Roles } from '../common/decorators/roles.decorator';
 import { ApiProblems } from '../common/openapi/api-problems.decorator';
 import { IdPipe } from '../common/pipes/id.pipe';
@@ -18,15 +19,15 @@ import { ProductsService } from './products.service';
 export class ProductsController {
   constructor(private readonly products: ProductsService) {}
 
+  // Cached per caller, not shared: the page's nextCursor is bound to who asked.
   @Get()
-  @SharedCache()
   @ApiOperation({
     summary: 'List products (paginated, filtered, sorted)',
     operationId: 'listProducts',
   })
   @ApiProblems(400)
-  list(@Query() query: ProductQueryDto): Promise<ProductPageDto> {
-    return this.products.list(query);
+  list(@CurrentUser() user: AuthUser, @Query() query: ProductQueryDto): Promise<ProductPageDto> {
+    return this.products.list(user, query);
   }
 
   @Get(':id')

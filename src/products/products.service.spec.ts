@@ -4,6 +4,10 @@ import { QueryFailedError } from 'typeorm';
 import { Product } from './entities/product.entity';
 import { ProductsService } from './products.service';
 import { CacheVersionService } from '../http-cache/cache-version.service';
+import { Keyset } from '../common/pagination/keyset';
+import { testKeyset } from '../common/pagination/page-fakes.testspec';
+import { ListCountersService } from '../counters/list-counters.service';
+import { TransactionRunner } from '../database/transaction-runner';
 
 const product = (over: Partial<Product> = {}): Product => ({
   id: 1,
@@ -29,6 +33,12 @@ describe('ProductsService', () => {
   };
 
   const versions = { bump: jest.fn().mockResolvedValue(undefined) };
+  const counters = { apply: jest.fn().mockResolvedValue(undefined), read: jest.fn() };
+  const em = {
+    getRepository: () => repo,
+    connection: { options: { type: 'better-sqlite3' } },
+  };
+  const tx = { run: jest.fn((work: (m: typeof em) => Promise<unknown>) => work(em)) };
 
   beforeEach(async () => {
     jest.clearAllMocks();
@@ -37,6 +47,9 @@ describe('ProductsService', () => {
         ProductsService,
         { provide: getRepositoryToken(Product), useValue: repo },
         { provide: CacheVersionService, useValue: versions },
+        { provide: TransactionRunner, useValue: tx },
+        { provide: ListCountersService, useValue: counters },
+        { provide: Keyset, useValue: testKeyset() },
       ],
     }).compile();
     service = moduleRef.get(ProductsService);
@@ -50,6 +63,11 @@ describe('ProductsService', () => {
     );
     expect(res.price).toBe('4.10');
     expect(versions.bump).toHaveBeenCalledWith('products');
+    // One more product, none more in stock (stock 0), in the transaction of the insert.
+    expect(counters.apply).toHaveBeenCalledWith(em, [
+      { name: 'products', shard: 1, delta: 1 },
+      { name: 'products:inStock', shard: 1, delta: 0 },
+    ]);
   });
 
   it('maps a duplicate sku to a conflict', async () => {
@@ -83,11 +101,18 @@ describe('ProductsService', () => {
     await service.remove(1);
     expect(repo.update).toHaveBeenCalledWith({ id: 1 }, { sku: null, deletedAt: expect.any(Date) });
     expect(versions.bump).toHaveBeenCalledWith('products');
+    expect(counters.apply).toHaveBeenCalledWith(em, [
+      { name: 'products', shard: 1, delta: -1 },
+      { name: 'products:inStock', shard: 1, delta: -1 },
+    ]);
   });
 
   it('refuses minPrice above maxPrice before querying', async () => {
     await expect(
-      service.list({ page: 1, limit: 20, minPrice: 500, maxPrice: 100 }),
+      service.list(
+        { id: 1, role: 'customer', customerId: 1, sessionId: 's' },
+        { page: 1, limit: 20, minPrice: 500, maxPrice: 100 },
+      ),
     ).rejects.toMatchObject({
       code: 'invalid',
     });
@@ -99,5 +124,8 @@ describe('ProductsService', () => {
     repo.save.mockImplementation((p: Product) => Promise.resolve(p));
     const res = await service.update(1, { price: 999 });
     expect(res).toMatchObject({ name: 'Tea', price: '9.99', stock: 3 });
+    expect(counters.apply).toHaveBeenCalledWith(em, [
+      { name: 'products:inStock', shard: 1, delta: 0 },
+    ]);
   });
 });

@@ -1,24 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
+import { AuthUser } from '../common/decorators/current-user.decorator';
 import { CacheVersionService } from '../http-cache/cache-version.service';
 import { conflict, invalid, notFound } from '../common/errors/domain-error';
 import { isDuplicateError } from '../common/errors/problem';
 import { LIKE_ESCAPE, likeContains } from '../common/like';
-import { Page, toPage } from '../common/pagination/page.dto';
+import { cappedCount, Keyset, ListPlan, ListTotal, sqlDate } from '../common/pagination/keyset';
+import { mapPage, Page } from '../common/pagination/page.dto';
+import { isMysql } from '../database/typeorm-options';
+import { TransactionRunner } from '../database/transaction-runner';
+import { bump, PRODUCTS, PRODUCTS_IN_STOCK } from '../counters/list-counters';
+import { ListCountersService } from '../counters/list-counters.service';
 import { CreateProductDto } from './dto/create-product.dto';
-import { ProductQueryDto, ProductSort } from './dto/product-query.dto';
+import { ProductQueryDto } from './dto/product-query.dto';
 import { ProductResponseDto } from './dto/product-response.dto';
 import { UpdateProductDto } from './dto/update-product.dto';
 import { Product } from './entities/product.entity';
 
-const SORT_COLUMNS: Record<ProductSort, [string, 'ASC' | 'DESC']> = {
-  name: ['p.name', 'ASC'],
-  '-name': ['p.name', 'DESC'],
-  price: ['p.priceCents', 'ASC'],
-  '-price': ['p.priceCents', 'DESC'],
-  createdAt: ['p.createdAt', 'ASC'],
-  '-createdAt': ['p.createdAt', 'DESC'],
+type SortKey = [string, (p: Product) => string | number];
+const SORT_KEYS: Record<'name' | 'price' | 'createdAt', SortKey> = {
+  name: ['p.name', (p) => p.name],
+  price: ['p.priceCents', (p) => p.priceCents],
+  createdAt: ['p.createdAt', (p) => sqlDate(p.createdAt)],
 };
 
 /**
@@ -31,9 +35,12 @@ export class ProductsService {
   constructor(
     @InjectRepository(Product) private readonly products: Repository<Product>,
     private readonly cacheVersions: CacheVersionService,
+    private readonly tx: TransactionRunner,
+    private readonly keyset: Keyset,
+    private readonly counters: ListCountersService,
   ) {}
 
-  async list(q: ProductQueryDto): Promise<Page<ProductResponseDto>> {
+  async list(user: AuthUser, q: ProductQueryDto): Promise<Page<ProductResponseDto>> {
     if (q.minPrice !== undefined && q.maxPrice !== undefined && q.minPrice > q.maxPrice) {
       throw invalid('minPrice must not exceed maxPrice', [
         { field: 'minPrice', message: 'minPrice must not exceed maxPrice' },
@@ -51,12 +58,30 @@ export class ProductsService {
     if (q.maxPrice !== undefined) qb.andWhere('p.priceCents <= :max', { max: q.maxPrice });
     if (q.inStock === true) qb.andWhere('p.stock > 0');
     if (q.inStock === false) qb.andWhere('p.stock = 0');
-    const [column, direction] = SORT_COLUMNS[q.sort ?? '-createdAt'];
-    // id as tie-breaker keeps pages stable when sort values repeat.
-    qb.orderBy(column, direction).addOrderBy('p.id', direction);
-    qb.skip((q.page - 1) * q.limit).take(q.limit);
-    const [rows, total] = await qb.getManyAndCount();
-    return toPage(rows.map(ProductResponseDto.from), total, q.page, q.limit);
+    const sort = q.sort ?? '-createdAt';
+    const [column, value] = SORT_KEYS[sort.replace('-', '') as keyof typeof SORT_KEYS];
+    const { page: _page, cursor: _cursor, ...query } = q;
+    const plan: ListPlan<Product> = {
+      scope: { list: 'products', caller: user.id, query },
+      direction: sort.startsWith('-') ? 'DESC' : 'ASC',
+      // id as tie-breaker keeps pages stable when sort values repeat.
+      columns: [
+        { column, value },
+        { column: 'p.id', value: (p) => p.id },
+      ],
+      count: (filtered) => this.count(q, filtered),
+    };
+    return mapPage(await this.keyset.page(qb, q, plan), ProductResponseDto.from);
+  }
+
+  /** Exact from the counters when only inStock filters; else counted up to the cap. */
+  private async count(q: ProductQueryDto, qb: SelectQueryBuilder<Product>): Promise<ListTotal> {
+    if (q.search || q.minPrice !== undefined || q.maxPrice !== undefined) return cappedCount(qb);
+    const sums = await this.counters.read([PRODUCTS, PRODUCTS_IN_STOCK]);
+    const all = sums.get(PRODUCTS) ?? 0;
+    const inStock = sums.get(PRODUCTS_IN_STOCK) ?? 0;
+    const total = q.inStock === undefined ? all : q.inStock ? inStock : all - inStock;
+    return { total, exact: true };
   }
 
   async get(id: number): Promise<ProductResponseDto> {
@@ -71,40 +96,66 @@ export class ProductsService {
       sku: dto.sku ?? null,
       stock: dto.stock ?? 0,
     });
-    const saved = await this.save(product);
+    const saved = await this.tx.run(async (em) => {
+      const row = await this.save(em, product);
+      await this.counters.apply(em, [
+        bump(PRODUCTS, row.id, 1),
+        bump(PRODUCTS_IN_STOCK, row.id, row.stock > 0 ? 1 : 0),
+      ]);
+      return row;
+    });
     await this.cacheVersions.bump('products');
     return ProductResponseDto.from(saved);
   }
 
   async update(id: number, dto: UpdateProductDto): Promise<ProductResponseDto> {
-    const product = await this.find(id);
-    if (dto.name !== undefined) product.name = dto.name;
-    if (dto.price !== undefined) product.priceCents = dto.price;
-    if (dto.description !== undefined) product.description = dto.description;
-    if (dto.sku !== undefined) product.sku = dto.sku;
-    if (dto.stock !== undefined) product.stock = dto.stock;
-    const saved = await this.save(product);
+    const saved = await this.tx.run(async (em) => {
+      const product = await this.find(id, em);
+      const wasInStock = product.stock > 0;
+      if (dto.name !== undefined) product.name = dto.name;
+      if (dto.price !== undefined) product.priceCents = dto.price;
+      if (dto.description !== undefined) product.description = dto.description;
+      if (dto.sku !== undefined) product.sku = dto.sku;
+      if (dto.stock !== undefined) product.stock = dto.stock;
+      const row = await this.save(em, product);
+      const flip = Number(row.stock > 0) - Number(wasInStock);
+      await this.counters.apply(em, [bump(PRODUCTS_IN_STOCK, id, flip)]);
+      return row;
+    });
     await this.cacheVersions.bump('products');
     return ProductResponseDto.from(saved);
   }
 
   /** Soft delete: existing orders keep their snapshot; the SKU is freed for reuse. */
   async remove(id: number): Promise<void> {
-    const product = await this.find(id);
-    await this.products.update({ id: product.id }, { sku: null, deletedAt: new Date() });
+    await this.tx.run(async (em) => {
+      const product = await this.find(id, em);
+      await em
+        .getRepository(Product)
+        .update({ id: product.id }, { sku: null, deletedAt: new Date() });
+      await this.counters.apply(em, [
+        bump(PRODUCTS, id, -1),
+        bump(PRODUCTS_IN_STOCK, id, product.stock > 0 ? -1 : 0),
+      ]);
+    });
     await this.cacheVersions.bump('products');
   }
 
-  private async find(id: number): Promise<Product> {
-    const product = await this.products.findOne({ where: { id } });
+  /** In a write, the row is locked on MySQL: its stock decides the in-stock counter. */
+  private async find(id: number, em?: EntityManager): Promise<Product> {
+    const product = em
+      ? await em.getRepository(Product).findOne({
+          where: { id },
+          lock: isMysql(em.connection.options) ? { mode: 'pessimistic_write' } : undefined,
+        })
+      : await this.products.findOne({ where: { id } });
     if (!product) throw notFound('Product', id);
     return product;
   }
 
-  private async save(product: Product): Promise<Product> {
+  private async save(em: EntityManager, product: Product): Promise<Product> {
     try {
-      // One row: no implicit transaction (see TransactionRunner on SQLite).
-      return await this.products.save(product, { transaction: false });
+      return await em.getRepository(Product).save(product);
     } catch (err) {
       if (isDuplicateError(err))
         throw conflict(`A product with sku "${product.sku}" already exists`);
