@@ -1,0 +1,222 @@
+import { ADMIN, startApp, TestApp } from './helpers/test-app';
+import { expectProblem, Http } from './helpers/http';
+import { customerSession } from './helpers/seed';
+
+interface Meta {
+  page: number | null;
+  limit: number;
+  total: number;
+  totalPages: number;
+  totalExact: boolean;
+  nextCursor: string | null;
+}
+
+/** Cursor pagination beside page numbers, and exact totals from the list counters. */
+describe('Pagination (e2e)', () => {
+  let t: TestApp;
+  let http: Http;
+  let admin: string;
+  let alice: { token: string; customerId: number };
+  let bob: { token: string; customerId: number };
+  const productIds: number[] = [];
+
+  beforeAll(async () => {
+    t = await startApp();
+    http = new Http(t.baseUrl);
+    admin = (await http.login(ADMIN.username, ADMIN.password)).accessToken;
+    alice = await customerSession(t.app, http, 'alice');
+    bob = await customerSession(t.app, http, 'bob');
+    // Repeated prices: the id breaks the ties, pages never skip or repeat a row.
+    for (let i = 0; i < 9; i++) {
+      const res = await http.post(
+        '/products',
+        {
+          name: `Item ${String.fromCharCode(97 + ((i * 5) % 9))}`,
+          price: `${i % 3}.50`,
+          stock: i % 4,
+        },
+        { token: admin },
+      );
+      productIds.push(res.body.id as number);
+    }
+  });
+  afterAll(async () => t.close());
+
+  async function walk(path: string, token: string): Promise<{ ids: number[]; metas: Meta[] }> {
+    const ids: number[] = [];
+    const metas: Meta[] = [];
+    let res = await http.get(path, { token });
+    for (;;) {
+      expect(res.status).toBe(200);
+      metas.push(res.body.meta as Meta);
+      ids.push(...(res.body.data as { id: number }[]).map((r) => r.id));
+      const next = (res.body.meta as Meta).nextCursor;
+      if (!next) return { ids, metas };
+      res = await http.get(`${path}&cursor=${encodeURIComponent(next)}`, { token });
+    }
+  }
+
+  async function byPages(path: string, token: string): Promise<number[]> {
+    const ids: number[] = [];
+    for (let page = 1; ; page++) {
+      const res = await http.get(`${path}&page=${page}`, { token });
+      ids.push(...(res.body.data as { id: number }[]).map((r) => r.id));
+      if (page >= (res.body.meta as Meta).totalPages) return ids;
+    }
+  }
+
+  it.each([
+    'sort=price',
+    'sort=-price',
+    'sort=name',
+    'sort=-name',
+    'sort=createdAt',
+    'inStock=true',
+  ])(
+    'GET /products?%s by cursor gives the rows of the page-number walk, each once',
+    async (query) => {
+      const path = `/products?limit=2&${query}`;
+      const { ids, metas } = await walk(path, alice.token);
+      expect(ids).toEqual(await byPages(path, alice.token));
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(metas[0].page).toBe(1);
+      for (const m of metas.slice(1)) {
+        expect(m.page).toBeNull();
+        expect(m).toMatchObject({
+          total: metas[0].total,
+          totalExact: true,
+          totalPages: metas[0].totalPages,
+        });
+      }
+      expect(metas[metas.length - 1].nextCursor).toBeNull();
+      expect(ids.length).toBe(metas[0].total);
+    },
+  );
+
+  it('a page-number page carries a cursor to the page after it', async () => {
+    const second = await http.get('/products?limit=3&page=2', { token: alice.token });
+    const third = await http.get(
+      `/products?limit=3&cursor=${encodeURIComponent(second.body.meta.nextCursor as string)}`,
+      { token: alice.token },
+    );
+    const byNumber = await http.get('/products?limit=3&page=3', { token: alice.token });
+    expect(third.body.data).toEqual(byNumber.body.data);
+    expect(third.body.meta.nextCursor).toBeNull();
+  });
+
+  it('refuses page with cursor, an edited cursor, and a cursor sent with anything else', async () => {
+    const first = await http.get('/products?limit=2&sort=price', { token: alice.token });
+    const cursor = first.body.meta.nextCursor as string;
+    const q = (extra: string, c = cursor) => `/products?${extra}&cursor=${encodeURIComponent(c)}`;
+    expectProblem(await http.get(q('limit=2&sort=price&page=2'), { token: alice.token }), 400);
+    const [body, sig] = cursor.split('.');
+    const edited = Buffer.from(
+      Buffer.from(body, 'base64url').toString().replace(/\d/, '9'),
+    ).toString('base64url');
+    expectProblem(
+      await http.get(q('limit=2&sort=price', `${edited}.${sig}`), { token: alice.token }),
+      400,
+    );
+    expectProblem(
+      await http.get(q('limit=2&sort=price', 'not-a-cursor'), { token: alice.token }),
+      400,
+    );
+    // Other sort, limit, filters, caller, list.
+    expectProblem(await http.get(q('limit=2&sort=-price'), { token: alice.token }), 400);
+    expectProblem(await http.get(q('limit=3&sort=price'), { token: alice.token }), 400);
+    expectProblem(
+      await http.get(q('limit=2&sort=price&inStock=true'), { token: alice.token }),
+      400,
+    );
+    expectProblem(await http.get(q('limit=2&sort=price'), { token: bob.token }), 400);
+    expectProblem(
+      await http.get(`/orders?limit=2&cursor=${encodeURIComponent(cursor)}`, {
+        token: alice.token,
+      }),
+      400,
+    );
+    // The same request again is fine.
+    expect((await http.get(q('limit=2&sort=price'), { token: alice.token })).status).toBe(200);
+  });
+
+  it('keeps exact totals by stock through orders, cancels, edits and deletes', async () => {
+    const totals = async () => {
+      const [all, inStock, out] = await Promise.all(
+        ['', '&inStock=true', '&inStock=false'].map((f) =>
+          http.get(`/products?limit=1${f}`, { token: alice.token }),
+        ),
+      );
+      for (const r of [all, inStock, out]) expect(r.body.meta.totalExact).toBe(true);
+      return [all.body.meta.total, inStock.body.meta.total, out.body.meta.total] as number[];
+    };
+    const before = await totals();
+    expect(before).toEqual([9, 6, 3]);
+    const last = await http.post(
+      '/products',
+      { name: 'Last one', price: '1.00', stock: 1 },
+      { token: admin },
+    );
+    expect(await totals()).toEqual([10, 7, 3]);
+    const order = await http.post(
+      '/orders',
+      { items: [{ productId: last.body.id, quantity: 1 }] },
+      { token: alice.token },
+    );
+    expect(order.status).toBe(201);
+    expect(await totals()).toEqual([10, 6, 4]);
+    expect(
+      (await http.post(`/orders/${order.body.id}/cancel`, undefined, { token: alice.token }))
+        .status,
+    ).toBe(200);
+    expect(await totals()).toEqual([10, 7, 3]);
+    await http.patch(`/products/${last.body.id}`, { stock: 0 }, { token: admin });
+    expect(await totals()).toEqual([10, 6, 4]);
+    await http.delete(`/products/${last.body.id}`, { token: admin });
+    expect(await totals()).toEqual([9, 6, 3]);
+  });
+
+  it('counts orders exactly by status and customer, and by cursor pages them all', async () => {
+    const plenty = await http.post(
+      '/products',
+      { name: 'Plenty', price: '2.00', stock: 100 },
+      { token: admin },
+    );
+    for (let i = 0; i < 5; i++) {
+      const who = i % 2 === 0 ? alice : bob;
+      const res = await http.post(
+        '/orders',
+        { items: [{ productId: plenty.body.id, quantity: 1 }] },
+        { token: who.token },
+      );
+      expect(res.status).toBe(201);
+      if (i === 0)
+        await http.patch(`/orders/${res.body.id}/status`, { status: 'paid' }, { token: admin });
+    }
+    const meta = async (query: string, token = admin) =>
+      (await http.get(`/orders?limit=2${query}`, { token })).body.meta as Meta;
+    const all = await meta('');
+    const paid = await meta('&status=paid');
+    const pending = await meta('&status=pending');
+    const cancelled = await meta('&status=cancelled');
+    expect(all.total).toBe(paid.total + pending.total + cancelled.total);
+    expect(paid.total).toBe(1);
+    expect(await meta('', alice.token)).toMatchObject({ totalExact: true });
+    const aliceOwn = await walk('/orders?limit=2', alice.token);
+    expect(aliceOwn.ids.length).toBe(aliceOwn.metas[0].total);
+    expect(await meta(`&customerId=${alice.customerId}&status=paid`)).toMatchObject({
+      total: 1,
+      totalExact: true,
+    });
+    const everything = await walk('/orders?limit=2', admin);
+    expect(everything.ids.length).toBe(all.total);
+    expect([...everything.ids].sort((a, b) => b - a)).toEqual(everything.ids);
+  });
+
+  it('pages customers and accounts by cursor too', async () => {
+    for (const list of ['/customers?limit=1', '/accounts?limit=1']) {
+      const { ids, metas } = await walk(list, admin);
+      expect(ids.length).toBe(metas[0].total);
+      expect(metas.every((m) => m.totalExact)).toBe(true);
+    }
+  });
+});
