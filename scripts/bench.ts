@@ -7,6 +7,9 @@
  * serving the very bytes of product-read, and the place-order transaction's statements
  * (the app's own order script) issued directly through the database driver. Prints a
  * table and writes docs/benchmarks.md.
+ *
+ * npm run bench -- --size N: the benchmark at size instead (bench/size.ts), 1,000 rows
+ * against N; --quick runs it too, at QUICK_SIZE.
  */
 import { execSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,12 +20,17 @@ import { hostileBodies } from './bench/hostile';
 import { load, LoadResult } from './bench/load';
 import { benchEnv, freePort, ROOT, Server, startBareServer, startNode } from './bench/processes';
 import { seed } from './bench/seed';
+import { sizeBench } from './bench/size';
 
 const quick = process.argv.includes('--quick');
 const WARM = quick ? 1 : 3;
 const SECONDS = quick ? 2 : 10;
 /** Interleaved rounds of the hostile-bodies scenario (reads alone, reads attacked). */
 const ROUNDS = quick ? 1 : 5;
+const sizeArg = process.argv.indexOf('--size');
+const size = sizeArg >= 0 ? Number(process.argv[sizeArg + 1]) : undefined;
+/** The benchmark at size in --quick: enough rows to break, not to time. */
+const QUICK_SIZE = 20_000;
 
 interface Row extends LoadResult {
   baseline?: string;
@@ -42,9 +50,21 @@ function prodNodeArgs(): string[] {
   return words.slice(1).map((w) => (w === 'dist/src/main' ? 'dist/src/main.js' : w));
 }
 
+async function atSize(n: number): Promise<void> {
+  const report = await sizeBench(n, quick);
+  console.log(report);
+  if (!quick) writeSection(`size-${process.env.DATABASE_URL ? 'mysql' : 'sqlite'}`, report);
+}
+
 async function main(): Promise<void> {
   console.log('building...');
   execSync('npx nest build', { cwd: ROOT, stdio: 'inherit' });
+  if (size !== undefined) {
+    if (!Number.isInteger(size) || size < 1000 || size > 1_000_000) {
+      throw new Error('--size takes a whole number from 1000 to 1000000');
+    }
+    return atSize(size);
+  }
   const databaseUrl =
     process.env.DATABASE_URL ??
     `sqlite:${join(mkdtempSync(join(tmpdir(), 'sf-bench-')), 'bench.sqlite')}`;
@@ -229,6 +249,7 @@ async function main(): Promise<void> {
   } finally {
     for (const s of servers) await s.stop();
   }
+  if (quick) await atSize(QUICK_SIZE);
 }
 
 /** Replaces this database's table in docs/benchmarks.md, keeping the prose around it. */

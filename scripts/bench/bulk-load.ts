@@ -79,7 +79,8 @@ export async function bulkLoad(ds: DataSource, want: Sizes): Promise<void> {
   // n from `from` to `to` - 1, in one set: two copies of 0..999 make 0..999,999.
   const series = (from: number, to: number) =>
     `SELECT a.n * 1000 + b.n AS n FROM bench_numbers a CROSS JOIN bench_numbers b ` +
-    `WHERE a.n * 1000 + b.n >= ${from} AND a.n * 1000 + b.n < ${to}`;
+    `WHERE a.n >= ${Math.floor(from / 1000)} AND a.n <= ${Math.floor((to - 1) / 1000)} ` +
+    `AND a.n * 1000 + b.n >= ${from} AND a.n * 1000 + b.n < ${to}`;
   const words = (i: string, k: number) =>
     `CASE (${i}) % ${WORDS.length} ${WORDS.map((w, j) => `WHEN ${(j + k) % WORDS.length} THEN '${w}'`).join(' ')} END`;
   const inChunks = async (
