@@ -1,8 +1,8 @@
 /**
  * The benchmark at size: `npm run bench -- --size 1000000` (and a small size in --quick).
- * A fresh database, created by the app's own migrations, is bulk-loaded (bulk-load.ts) to
- * 1,000 products and orders, then to the large size; at each, the production build runs
- * with the cache off and every list request of the table below is timed one at a time
+ * Two fresh databases, created by the app's own migrations, are bulk-loaded (bulk-load.ts):
+ * 1,000 products and orders, and the large size. The production build serves each, cache
+ * off, and every list request below is timed one at a time against both, alternating
  * (median of 11 after one warm-up), with the cursor walk to page 1,000 (or the last page,
  * when there are fewer). Prints each request's growth factor against its target.
  */
@@ -25,12 +25,12 @@ interface Measured {
   ms: Record<number, number>;
 }
 
-async function freshDatabaseUrl(base: string | undefined): Promise<string> {
+async function freshDatabaseUrl(base: string | undefined, suffix: string): Promise<string> {
   if (!base || base.startsWith('sqlite')) {
     return `sqlite:${join(mkdtempSync(join(tmpdir(), 'sf-size-')), 'size.sqlite')}`;
   }
   const url = new URL(base.replace(/^mariadb:/, 'mysql:'));
-  const name = `${url.pathname.replace(/^\//, '') || 'storefront_bench'}_size`;
+  const name = `${url.pathname.replace(/^\//, '') || 'storefront_bench'}${suffix}`;
   const conn = await createConnection({
     host: url.hostname,
     port: Number(url.port || 3306),
@@ -62,17 +62,26 @@ async function call(base: string, path: string, token?: string, body?: unknown) 
   };
 }
 
-/** Median time of RUNS requests, one at a time, after one warm-up. */
-async function time(base: string, path: string, token: string): Promise<number> {
-  await call(base, path, token);
-  const ms: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = process.hrtime.bigint();
-    await call(base, path, token);
-    ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
+/** Median times of RUNS requests to each set, one at a time, alternating, after a warm-up. */
+async function timeAlternating(
+  sets: Loaded[],
+  paths: string[],
+  who: 'admin' | 'own',
+): Promise<Record<number, number>> {
+  const ms: number[][] = sets.map(() => []);
+  for (let i = -1; i < RUNS; i++) {
+    for (const [k, s] of sets.entries()) {
+      const t0 = process.hrtime.bigint();
+      await call(s.app.url, paths[k], s[who]);
+      if (i >= 0) ms[k].push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
   }
-  ms.sort((a, b) => a - b);
-  return ms[Math.floor(RUNS / 2)];
+  const out: Record<number, number> = {};
+  sets.forEach((s, k) => {
+    const sorted = ms[k].sort((a, b) => a - b);
+    out[s.rows] = sorted[Math.floor(RUNS / 2)];
+  });
+  return out;
 }
 
 /** The path of the deepest page a cursor walk of `path` reaches by page WALK_PAGES. */
@@ -86,97 +95,106 @@ async function walkTo(base: string, path: string, token: string): Promise<string
   return at;
 }
 
-export async function sizeBench(size: number, quick: boolean): Promise<string> {
-  const databaseUrl = await freshDatabaseUrl(process.env.DATABASE_URL);
+interface Loaded {
+  rows: number;
+  ds: DataSource;
+  app: Server;
+  admin: string;
+  own: string;
+  productId: number;
+  orderId: number;
+}
+
+/** A fresh database of `rows` products and orders, and the app serving it, cache off. */
+async function loaded(rows: number, suffix: string): Promise<Loaded> {
+  const databaseUrl = await freshDatabaseUrl(process.env.DATABASE_URL, suffix);
   const ds = new DataSource({
     ...buildTypeOrmOptions({ url: databaseUrl, migrationsRun: false }),
     logging: false,
   });
   await ds.initialize();
   await ds.runMigrations({ transaction: 'each' });
-  const env = { ...benchEnv(databaseUrl, process.env.REDIS_URL), CACHE_TTL: '0' };
-  const results: Measured[] = [];
-  const record = (name: string, target: number, n: number, ms: number) => {
-    let row = results.find((r) => r.name === name);
-    if (!row) results.push((row = { name, target, ms: {} }));
-    row.ms[n] = ms;
+  const started = Date.now();
+  await bulkLoad(ds, { products: rows, orders: rows, customers: BULK_CUSTOMERS });
+  console.log(`size ${rows}: loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const app = await startNode(
+    ['--max-old-space-size=192', 'dist/src/main.js'],
+    { ...benchEnv(databaseUrl, process.env.REDIS_URL), CACHE_TTL: '0' },
+    await freePort(),
+    '/api/v1/health',
+  );
+  const login = async (username: string, password: string) =>
+    (await call(app.url, '/auth/login', undefined, { username, password })).accessToken as string;
+  const admin = await login('admin', 'bench-admin-password');
+  const [c] = await ds.query<{ id: number }[]>('SELECT MIN(id) AS id FROM customers');
+  await call(app.url, '/accounts', admin, {
+    username: 'size-customer',
+    password: 'bench-password',
+    customerId: Number(c.id),
+  });
+  const [p] = await ds.query<{ id: number }[]>('SELECT MAX(id) AS id FROM products');
+  const [o] = await ds.query<{ id: number }[]>('SELECT MAX(id) AS id FROM orders');
+  return {
+    rows,
+    ds,
+    app,
+    admin,
+    own: await login('size-customer', 'bench-password'),
+    productId: Number(p.id),
+    orderId: Number(o.id),
   };
-  let customer: { id: number; username: string } | undefined;
+}
+
+/**
+ * Both sizes are served at once and every request alternates between them (small,
+ * large, small, ...), so a change in the machine's load falls on both alike.
+ */
+export async function sizeBench(size: number, quick: boolean): Promise<string> {
+  const sets: Loaded[] = [];
+  const results: Measured[] = [];
   try {
-    for (const n of [SMALL, size]) {
-      const started = Date.now();
-      await bulkLoad(ds, { products: n, orders: n, customers: BULK_CUSTOMERS });
-      console.log(`size ${n}: loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      const app: Server = await startNode(
-        ['--max-old-space-size=192', 'dist/src/main.js'],
-        env,
-        await freePort(),
-        '/api/v1/health',
-      );
-      try {
-        const base = app.url;
-        const admin = (
-          await call(base, '/auth/login', undefined, {
-            username: 'admin',
-            password: 'bench-admin-password',
-          })
-        ).accessToken as string;
-        if (!customer) {
-          const [row] = await ds.query<{ id: number }[]>('SELECT MIN(id) AS id FROM customers');
-          customer = { id: Number(row.id), username: 'size-customer' };
-          await call(base, '/accounts', admin, {
-            username: customer.username,
-            password: 'bench-password',
-            customerId: customer.id,
-          });
-        }
-        const own = (
-          await call(base, '/auth/login', undefined, {
-            username: customer.username,
-            password: 'bench-password',
-          })
-        ).accessToken as string;
-        const [p] = await ds.query<{ id: number }[]>('SELECT MAX(id) AS id FROM products');
-        const [o] = await ds.query<{ id: number }[]>('SELECT MAX(id) AS id FROM orders');
-        const lists: [string, string, string, number][] = [
-          ['GET /products (first page)', '/products?limit=20', own, 3],
-          ['GET /products?page=50', '/products?limit=20&page=50', own, 3],
-          ['GET /products?sort=price', '/products?limit=20&sort=price', own, 3],
-          ['GET /products?inStock=true', '/products?limit=20&inStock=true', own, 3],
-          ['GET /products?search=lamp', '/products?limit=20&search=lamp', own, 5],
-          ['GET /products?search=<rare term>', `/products?limit=20&search=${RARE_TERM}`, own, 5],
-          ['GET /orders (admin, first page)', '/orders?limit=20', admin, 3],
-          ['GET /orders?status=paid (admin)', '/orders?limit=20&status=paid', admin, 3],
-          ['GET /orders (customer, own)', '/orders?limit=20', own, 3],
-          ['GET /customers (admin)', '/customers?limit=20', admin, 3],
-        ];
-        for (const [name, path, token, target] of lists) {
-          record(name, target, n, await time(base, path, token));
-        }
-        const deepProducts = await walkTo(base, '/products?limit=20', own);
-        record(
-          `products: cursor page ${WALK_PAGES} (or last)`,
-          3,
-          n,
-          await time(base, deepProducts, own),
-        );
-        const deepOrders = await walkTo(base, '/orders?limit=20', admin);
-        record(
-          `orders: cursor page ${WALK_PAGES} (or last)`,
-          3,
-          n,
-          await time(base, deepOrders, admin),
-        );
-        record('GET /products/:id', 1.5, n, await time(base, `/products/${p.id}`, own));
-        record('GET /orders/:id', 1.5, n, await time(base, `/orders/${o.id}`, admin));
-      } finally {
-        await app.stop();
-      }
+    sets.push(await loaded(SMALL, '_size_small'), await loaded(size, '_size'));
+    const lists: [string, string, 'admin' | 'own', number][] = [
+      ['GET /products (first page)', '/products?limit=20', 'own', 3],
+      ['GET /products?page=50', '/products?limit=20&page=50', 'own', 3],
+      ['GET /products?sort=price', '/products?limit=20&sort=price', 'own', 3],
+      ['GET /products?inStock=true', '/products?limit=20&inStock=true', 'own', 3],
+      ['GET /products?search=lamp', '/products?limit=20&search=lamp', 'own', 5],
+      ['GET /products?search=<rare term>', `/products?limit=20&search=${RARE_TERM}`, 'own', 5],
+      ['GET /orders (admin, first page)', '/orders?limit=20', 'admin', 3],
+      ['GET /orders?status=paid (admin)', '/orders?limit=20&status=paid', 'admin', 3],
+      ['GET /orders (customer, own)', '/orders?limit=20', 'own', 3],
+      ['GET /customers (admin)', '/customers?limit=20', 'admin', 3],
+    ];
+    type Timed = [string, (s: Loaded) => Promise<string>, 'admin' | 'own', number];
+    const paths: Timed[] = [
+      ...lists.map(([name, path, who, target]): Timed => [name, async () => path, who, target]),
+      [
+        `products: cursor page ${WALK_PAGES} (or the last)`,
+        (s) => walkTo(s.app.url, '/products?limit=20', s.own),
+        'own',
+        3,
+      ],
+      [
+        `orders: cursor page ${WALK_PAGES} (or the last)`,
+        (s) => walkTo(s.app.url, '/orders?limit=20', s.admin),
+        'admin',
+        3,
+      ],
+      ['GET /products/:id', async (s) => `/products/${s.productId}`, 'own', 1.5],
+      ['GET /orders/:id', async (s) => `/orders/${s.orderId}`, 'admin', 1.5],
+    ];
+    for (const [name, pathOf, who, target] of paths) {
+      const at = await Promise.all(sets.map(pathOf));
+      results.push({ name, target, ms: await timeAlternating(sets, at, who) });
     }
   } finally {
-    await ds.destroy();
+    for (const s of sets) {
+      await s.app.stop();
+      await s.ds.destroy();
+    }
   }
-  const db = databaseUrl.startsWith('sqlite') ? 'SQLite' : 'MySQL/MariaDB';
+  const db = process.env.DATABASE_URL?.startsWith('mysql') ? 'MySQL/MariaDB' : 'SQLite';
   const lines = [
     `## At size: ${db}${process.env.REDIS_URL ? ' + Redis' : ''}${quick ? ' (quick mode: not for timing)' : ''}`,
     '',
