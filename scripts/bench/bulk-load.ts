@@ -93,36 +93,38 @@ export async function bulkLoad(ds: DataSource, want: Sizes): Promise<void> {
     }
   };
   try {
+    // Explicit, contiguous ids: MySQL may skip auto-increment values between bulk inserts,
+    // and the orders' items and customers are named by id.
     const customers = await count(ds, 'customers');
+    const firstCustomer = (await maxId(ds, 'customers')) + 1 - customers;
     await inChunks(
       customers,
       want.customers,
       (from, to) =>
-        `INSERT INTO customers (name, email, phone, createdAt, updatedAt) SELECT ` +
+        `INSERT INTO customers (id, name, email, phone, createdAt, updatedAt) SELECT ${firstCustomer} + n, ` +
         `${concat("'Customer '", 'n')}, ${concat("'customer-'", 'n', "'@bench.example'")}, '+4915100000000', ` +
         `${at('n')}, ${at('n')} FROM (${series(from, to)}) s`,
     );
-    const firstCustomer = (await maxId(ds, 'customers')) - want.customers + 1;
     const products = await count(ds, 'products');
+    const firstProduct = (await maxId(ds, 'products')) + 1 - products;
     await inChunks(
       products,
       want.products,
       (from, to) =>
-        `INSERT INTO products (name, description, sku, priceCents, stock, createdAt, updatedAt) SELECT ` +
+        `INSERT INTO products (id, name, description, sku, priceCents, stock, createdAt, updatedAt) SELECT ${firstProduct} + n, ` +
         `CASE WHEN n = 777 THEN ${concat("'Lantern '", `'${RARE_TERM}'`)} ELSE ${concat(words('n', 0), "' '", words(div('n', 25), 7), "' '", 'n')} END, ` +
         `${concat("'A '", words(div('n', 625), 3), "' for the home'")}, ${concat("'SKU-'", 'n')}, ` +
         `(n * 7919) % 100000 + 100, CASE WHEN n % 10 = 0 THEN 0 ELSE 1000 END, ${at('n')}, ${at('n')} ` +
         `FROM (${series(from, to)}) s`,
     );
-    const firstProduct = (await maxId(ds, 'products')) - want.products + 1;
     const orders = await count(ds, 'orders');
     const firstOrder = (await maxId(ds, 'orders')) + 1 - orders;
     await inChunks(
       orders,
       want.orders,
       (from, to) =>
-        `INSERT INTO orders (customerId, status, totalCents, orderDate, createdAt, updatedAt) SELECT ` +
-        `${firstCustomer} + n % ${want.customers}, CASE n % 4 ${STATUSES.map((s, i) => `WHEN ${i} THEN '${s}'`).join(' ')} END, ` +
+        `INSERT INTO orders (id, customerId, status, totalCents, orderDate, createdAt, updatedAt) SELECT ${firstOrder} + n, ` +
+        `${firstCustomer} + n % ${want.customers}, CASE n % 4 ${STATUSES.map((st, i) => `WHEN ${i} THEN '${st}'`).join(' ')} END, ` +
         `(n * 7919) % 100000 + 100, ${at('n * 30')}, ${at('n * 30')}, ${at('n * 30')} FROM (${series(from, to)}) s`,
     );
     await inChunks(
