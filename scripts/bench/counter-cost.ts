@@ -12,12 +12,7 @@ import { join } from 'node:path';
 import { createPool } from 'mysql2';
 import { MysqlScriptDriver } from '../../src/database/mysql-script-driver';
 import { SqliteStatements } from '../../src/database/script-drivers';
-import {
-  runScriptSync,
-  Statement,
-  StatementScript,
-  Step,
-} from '../../src/database/statement-script';
+import { runScriptSync, Statement, StatementScript } from '../../src/database/statement-script';
 import { placeOrder } from '../../src/orders/order-placement.service';
 import { benchEnv, freePort, startNode } from './processes';
 import { seed } from './seed';
