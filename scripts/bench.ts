@@ -23,6 +23,8 @@ import { seed } from './bench/seed';
 import { sizeBench } from './bench/size';
 
 const quick = process.argv.includes('--quick');
+/** `--only=hostile`: seed, then the hostile-bodies scenario alone (printed, not written). */
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const WARM = quick ? 1 : 3;
 const SECONDS = quick ? 2 : 10;
 /** Interleaved rounds of the hostile-bodies scenario (reads alone, reads attacked). */
@@ -119,7 +121,19 @@ async function main(): Promise<void> {
       warm: WARM,
       seconds: SECONDS,
       rounds: ROUNDS,
+      serverPid: app.proc.pid,
     });
+    if (only === 'hostile') {
+      const ratio = Math.round((100 * hostile.attacked.reqPerSec) / hostile.alone.reqPerSec);
+      console.log(`hostile-bodies medians: ${JSON.stringify(hostile)}; attacked/alone ${ratio}%`);
+      if (
+        hostile.attacker.errors > 0 ||
+        Object.keys(hostile.attacker.statuses).some((code) => code !== '400')
+      ) {
+        process.exitCode = 1;
+      }
+      return;
+    }
     const pageNext = () => ({
       path: `/api/v1/products?page=${(i % 5) + 1}&limit=20&sort=-price`,
       headers: auth(pick(data.customers).token),

@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { AccountsModule } from './accounts/accounts.module';
 import { AuthModule } from './auth/auth.module';
 import { CartModule } from './cart/cart.module';
+import { CategoriesModule } from './categories/categories.module';
 import { AppCacheModule } from './http-cache/app-cache.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { ProblemFilter } from './common/filters/problem.filter';
@@ -13,6 +14,7 @@ import { PaginationModule } from './common/pagination/pagination.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
+import { InventoryModule } from './inventory/inventory.module';
 import { OrdersModule } from './orders/orders.module';
 import { ProductsModule } from './products/products.module';
 
@@ -27,6 +29,8 @@ import { ProductsModule } from './products/products.module';
     RateLimitModule,
     CustomersModule,
     AccountsModule,
+    CategoriesModule,
+    InventoryModule,
     ProductsModule,
     IdempotencyModule,
     OrdersModule,

@@ -194,4 +194,59 @@ describe('A client generated from swagger.yaml (openapi-fetch)', () => {
     const mine = await shop.GET('/api/v1/orders', as(customerToken));
     expect(mine.data!.data.map((o) => o.id)).toEqual([orderId]);
   });
+
+  it('an administrator files the tea under a category tree', async () => {
+    const drinks = await shop.POST('/api/v1/categories', {
+      body: { name: 'Client drinks' },
+      ...as(adminToken),
+    });
+    expect(drinks.response.status).toBe(201);
+    expect(drinks.data).toMatchObject({ slug: 'client-drinks', parentId: null });
+    const tea = await shop.POST('/api/v1/categories', {
+      body: { name: 'Client teas', parentId: drinks.data!.id },
+      ...as(adminToken),
+    });
+    expect(tea.response.status).toBe(201);
+    const filed = await shop.PATCH('/api/v1/products/{id}', {
+      params: { path: { id: listed[0].id } },
+      body: { categoryIds: [tea.data!.id] },
+      ...as(adminToken),
+    });
+    expect(filed.data!.categories).toEqual([
+      { id: tea.data!.id, name: 'Client teas', slug: 'client-teas' },
+    ]);
+  });
+
+  it('browses by category: the parent lists what its children hold', async () => {
+    const tree = await shop.GET('/api/v1/categories', as(customerToken));
+    expect(tree.error).toBeUndefined();
+    const drinks = tree.data!.data.find((c) => c.slug === 'client-drinks')!;
+    expect(drinks.productCount).toBe(1);
+    const { data, error } = await shop.GET('/api/v1/products', {
+      params: { query: { category: drinks.id } },
+      ...as(customerToken),
+    });
+    expect(error).toBeUndefined();
+    expect(data!.data.map((p) => p.name)).toEqual(['Client tea']);
+    expect(data!.meta.total).toBe(1);
+  });
+
+  it('an administrator reads the ledger and adjusts the stock', async () => {
+    const adjusted = await shop.POST('/api/v1/products/{id}/stock-adjustments', {
+      params: { path: { id: listed[0].id } },
+      body: { delta: -2, note: 'Two tins dented' },
+      ...as(adminToken),
+    });
+    expect(adjusted.response.status).toBe(201);
+    expect(adjusted.data).toMatchObject({ reason: 'adjustment', delta: -2, stockAfter: 5 });
+    const { data } = await shop.GET('/api/v1/products/{id}/stock-movements', {
+      params: { path: { id: listed[0].id } },
+      ...as(adminToken),
+    });
+    expect(data!.data.map((m) => [m.reason, m.delta, m.stockAfter])).toEqual([
+      ['adjustment', -2, 5],
+      ['order', -3, 7],
+      ['initial', 10, 10],
+    ]);
+  });
 });

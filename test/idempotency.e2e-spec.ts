@@ -135,7 +135,11 @@ describe('Idempotency-Key (e2e)', () => {
     const p = await product(1);
     const body = { items: [{ productId: p, quantity: 2 }] };
     expectProblem(await post(alice.token, body, 'k-fail'), 409);
-    await http.patch(`/products/${p}`, { stock: 5 }, { token: admin });
+    await http.post(
+      `/products/${p}/stock-adjustments`,
+      { delta: 4, note: 'Restocked' },
+      { token: admin },
+    );
     const retry = await post(alice.token, body, 'k-fail');
     expect(retry.status).toBe(201);
     expect(await stockOf(p)).toBe(3);

@@ -127,6 +127,7 @@ describe('the response oracle catches disagreements', () => {
     sku: null,
     price: '4.10',
     stock: 3,
+    categories: [],
     createdAt: '2026-01-01T00:00:00.000Z',
     updatedAt: '2026-01-01T00:00:00.000Z',
   };

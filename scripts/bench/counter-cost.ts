@@ -75,6 +75,7 @@ async function main(): Promise<void> {
       [{ productId, quantity: 1 }],
       new Date(),
       new Date().toISOString().replace('T', ' ').replace('Z', ''),
+      null,
     );
   };
   let run: (script: StatementScript<unknown>) => Promise<unknown>;

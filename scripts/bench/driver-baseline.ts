@@ -23,6 +23,8 @@ import type { LoadResult } from './load';
 import type { BenchData } from './seed';
 
 const CONCURRENCY = 50;
+/** The account the ledger's movements name (the column has no foreign key). */
+const BENCH_ACCOUNT = 1;
 
 type Tx = (customerId: number, productId: number) => Promise<void>;
 
@@ -114,7 +116,9 @@ export async function driverPlaceOrderBaselines(
   });
   const driver = new MysqlScriptDriver(packed);
   const app: Tx = async (customerId, productId) => {
-    await driver.run(placeOrder(customerId, [{ productId, quantity: 1 }], new Date(), new Date()));
+    await driver.run(
+      placeOrder(customerId, [{ productId, quantity: 1 }], new Date(), new Date(), BENCH_ACCOUNT),
+    );
   };
   const simple = mysqlSimpleTx(databaseUrl);
   try {
@@ -134,7 +138,13 @@ function sqliteAppTx(db: Database) {
   const place = db.transaction((customerId: number, productId: number) => {
     // As TypeORM stores a datetime in SQLite.
     const stamp = new Date().toISOString().replace('T', ' ').replace('Z', '');
-    const script = placeOrder(customerId, [{ productId, quantity: 1 }], new Date(), stamp);
+    const script = placeOrder(
+      customerId,
+      [{ productId, quantity: 1 }],
+      new Date(),
+      stamp,
+      BENCH_ACCOUNT,
+    );
     runScriptSync(script, (s) => statements.execute(s));
   });
   return (customerId: number, productId: number) => place.immediate(customerId, productId);
@@ -145,7 +155,7 @@ function sqliteSimpleTx(db: Database) {
     'SELECT id, name, priceCents FROM products WHERE id IN (?) AND deletedAt IS NULL',
   );
   const take = db.prepare(
-    'UPDATE products SET stock = stock - ? WHERE id = ? AND stock >= ? AND deletedAt IS NULL',
+    'UPDATE products SET stock = stock - ? WHERE id = ? AND stock - ? >= 0 AND deletedAt IS NULL',
   );
   const order = db.prepare(
     "INSERT INTO orders (customerId, status, totalCents, orderDate) VALUES (?, 'pending', ?, ?)",
@@ -180,7 +190,7 @@ function mysqlSimpleTx(databaseUrl: string): Tx & { end(): Promise<void> } {
         [productId],
       )) as { id: number; name: string; priceCents: string }[];
       const upd = (await q(
-        'UPDATE products SET stock = stock - ? WHERE id = ? AND stock >= ? AND deletedAt IS NULL',
+        'UPDATE products SET stock = stock - ? WHERE id = ? AND stock - ? >= 0 AND deletedAt IS NULL',
         [1, productId, 1],
       )) as { affectedRows: number };
       if (upd.affectedRows !== 1) throw new Error('short');

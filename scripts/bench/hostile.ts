@@ -5,6 +5,7 @@
  * round, so that drift of a shared machine falls on both alike. The bodies are refused by
  * the JSON parser's scan (src/common/json-body.ts) before anything else runs.
  */
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { load, LoadResult } from './load';
 
@@ -33,6 +34,8 @@ export async function hostileBodies(opts: {
   warm: number;
   seconds: number;
   rounds: number;
+  /** The server's pid: its CPU time per round is printed next to the load generator's. */
+  serverPid?: number;
 }): Promise<HostileResult> {
   const attack = (seconds: number, name = 'hostile bodies') => attackLoop(opts.url, seconds, name);
   const reads = (name: string, seconds: number) =>
@@ -41,20 +44,59 @@ export async function hostileBodies(opts: {
   const alone: LoadResult[] = [];
   const attacked: LoadResult[] = [];
   const attackers: LoadResult[] = [];
+  const cpu = new CpuMeter(opts.serverPid);
   for (let round = 0; round < opts.rounds; round++) {
+    cpu.start();
     alone.push(await reads('product-read, alone', opts.seconds));
+    const cpuAlone = cpu.stop();
+    cpu.start();
     const [r, a] = await Promise.all([
       reads('product-read, under hostile bodies', opts.seconds),
       attack(opts.seconds, 'hostile bodies (1 MB, to POST /auth/login)'),
     ]);
+    const cpuAttacked = cpu.stop();
     attacked.push(r);
     attackers.push(a);
     console.log(
       `hostile-bodies round ${round + 1}: alone ${alone[round].reqPerSec} req/s, ` +
-        `attacked ${r.reqPerSec} req/s p99 ${r.p99} ms, attacker ${a.reqPerSec} req/s ${JSON.stringify(a.statuses)}`,
+        `attacked ${r.reqPerSec} req/s p99 ${r.p99} ms, attacker ${a.reqPerSec} req/s ${JSON.stringify(a.statuses)}; ` +
+        `CPU % of a core alone ${cpuAlone}, attacked ${cpuAttacked}`,
     );
   }
   return { alone: median(alone), attacked: median(attacked), attacker: median(attackers) };
+}
+
+/** CPU time of the server and of this process (the load generator) over a window. */
+class CpuMeter {
+  private at = { wall: 0, server: 0, self: 0 };
+  constructor(private readonly pid?: number) {}
+
+  private read(): { wall: number; server: number; self: number } {
+    const { user, system } = process.cpuUsage();
+    return { wall: performance.now(), server: this.serverMs(), self: (user + system) / 1000 };
+  }
+
+  /** utime + stime of /proc/<pid>/stat, in ms (clock ticks of 10 ms). */
+  private serverMs(): number {
+    if (!this.pid) return 0;
+    try {
+      const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+      return 0;
+    }
+  }
+
+  start(): void {
+    this.at = this.read();
+  }
+
+  stop(): string {
+    const now = this.read();
+    const pct = (ms: number) => Math.round((100 * ms) / (now.wall - this.at.wall));
+    return `server ${pct(now.server - this.at.server)}, load generator ${pct(now.self - this.at.self)}`;
+  }
 }
 
 /**

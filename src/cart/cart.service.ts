@@ -89,7 +89,7 @@ export class CartService {
           order: { productId: 'ASC' },
         });
         if (items.length === 0) throw unprocessable('The cart is empty');
-        const order = await runScriptIn(em, this.placement.script(customerId, items));
+        const order = await runScriptIn(em, this.placement.script(customerId, items, user.id));
         // Deleting exactly the lines we read: a concurrent checkout of the same cart finds
         // them gone (MySQL reads current rows in DELETE) and rolls back instead of ordering twice.
         const res = await em.delete(CartItem, { customerId });

@@ -10,6 +10,7 @@ import {
   StatementScript,
 } from '../database/statement-script';
 import { placementCounterStatements } from '../counters/list-counters';
+import { orderMovementsStatement } from '../inventory/stock-ledger';
 import { OrderResponseDto } from './dto/order-response.dto';
 import { Order } from './entities/order.entity';
 import { assertPlaceable, lineTotalCents, mergeLines, OrderLine } from './order-rules';
@@ -22,6 +23,7 @@ interface CustomerProductRow {
   id: number | null;
   name: string | null;
   priceCents: number | string | null;
+  /** The stock after this order's decrement (the row is locked by it). */
   stock: number | string | null;
 }
 
@@ -41,14 +43,15 @@ interface CustomerProductRow {
 export class OrderPlacementService {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** A fresh script for one attempt; `now` is the order's time. */
+  /** A fresh script for one attempt; `now` is the order's time; `accountId` places it. */
   script(
     customerId: number,
     lines: readonly OrderLine[],
+    accountId: number,
     now = new Date(),
   ): StatementScript<OrderResponseDto> {
     assertPlaceable(customerId, lines);
-    return placeOrder(customerId, mergeLines(lines), now, this.dateParameter(now));
+    return placeOrder(customerId, mergeLines(lines), now, this.dateParameter(now), accountId);
   }
 
   /** A date as the driver stores it (SQLite keeps text, MySQL a DATETIME), as TypeORM would write it. */
@@ -64,12 +67,13 @@ export function* placeOrder(
   merged: readonly OrderLine[],
   now: Date,
   stamp: unknown,
+  accountId: number | null,
 ): StatementScript<OrderResponseDto> {
   // Before any statement is built (a generator's body runs at its first next()).
   assertPlaceable(customerId, merged);
   const ids = merged.map((l) => l.productId);
   // One step, so one packet on MySQL: the conditional decrements, in ascending productId
-  // order (the row lock plus `stock >= ?` means stock never goes below zero, however many
+  // order (the row lock plus `stock - ? >= 0` means stock never goes below zero, however many
   // orders race for the last units), then the customer and products, then the order row.
   // Read after the locks, the names and prices are the current ones and stay so until
   // COMMIT. The read gives one row per product found (soft-deleted ones excluded: they can
@@ -78,12 +82,14 @@ export function* placeOrder(
   // prices this step reads. Nobody sees the row before COMMIT; on a 409/422 it is rolled
   // back with the rest. (Not INSERT ... SELECT: that takes the table's AUTO_INCREMENT lock
   // for the whole statement in MySQL, which cost 20% of the driver's orders per second.)
+  // `stock - ? >= 0`, not `stock >= ?`: an index on stock (for ?stockBelow) must never be
+  // chosen to find the row, or the update locks its gaps and concurrent orders deadlock.
   let results: StatementResult[];
   try {
     results = yield [
       ...merged.map((line) =>
         statement(
-          'UPDATE products SET stock = stock - ?, updatedAt = ? WHERE id = ? AND stock >= ? AND deletedAt IS NULL',
+          'UPDATE products SET stock = stock - ?, updatedAt = ? WHERE id = ? AND stock - ? >= 0 AND deletedAt IS NULL',
           [line.quantity, stamp, line.productId, line.quantity],
         ),
       ),
@@ -115,7 +121,10 @@ export function* placeOrder(
   const byId = new Map(
     found
       .filter((r) => r.id !== null)
-      .map((r) => [Number(r.id), { name: r.name as string, priceCents: Number(r.priceCents) }]),
+      .map((r) => [
+        Number(r.id),
+        { name: r.name as string, priceCents: Number(r.priceCents), stock: Number(r.stock) },
+      ]),
   );
   const missing = ids.filter((id) => !byId.has(id));
   if (missing.length > 0) {
@@ -163,6 +172,7 @@ export function* placeOrder(
     ]),
   );
   yield* listCounters(orderId, found);
+  yield orderMovements(orderId, accountId, merged, byId, stamp);
   return OrderResponseDto.from(
     { id: orderId, orderDate: now, status: 'pending', totalCents },
     customer,
@@ -183,6 +193,22 @@ function* listCounters(
     orderId,
     emptied.map((r) => Number(r.id)),
   );
+}
+
+/** The ledger's movements of this order (inventory/stock-ledger.ts), one per line. */
+function orderMovements(
+  orderId: number,
+  accountId: number | null,
+  merged: readonly OrderLine[],
+  byId: ReadonlyMap<number, { stock: number }>,
+  stamp: unknown,
+) {
+  const lines = merged.map((l) => ({
+    productId: l.productId,
+    quantity: l.quantity,
+    stockAfter: (byId.get(l.productId) as { stock: number }).stock,
+  }));
+  return orderMovementsStatement(orderId, accountId, lines, stamp);
 }
 
 function missingCustomer(customerId: number) {

@@ -31,9 +31,9 @@ describe('assertPlaceable', () => {
   });
 
   it('runs in placeOrder before any statement is built (both drivers run that script)', () => {
-    const script = placeOrder(1, [line(NaN, 1)], new Date(), 'stamp');
+    const script = placeOrder(1, [line(NaN, 1)], new Date(), 'stamp', 1);
     expect(() => script.next()).toThrow(DomainError);
-    const ok = placeOrder(1, [line(1, 1)], new Date(), 'stamp');
+    const ok = placeOrder(1, [line(1, 1)], new Date(), 'stamp', 1);
     const first = ok.next();
     expect(first.done).toBe(false);
   });

@@ -74,10 +74,11 @@ export class OrdersController {
   })
   @ApiProblems(400, 403, 404, 409)
   changeStatus(
+    @CurrentUser() user: AuthUser,
     @Param('id', IdPipe) id: number,
     @Body() dto: UpdateOrderStatusDto,
   ): Promise<OrderResponseDto> {
-    return this.orders.changeStatus(id, dto.status);
+    return this.orders.changeStatus(user, id, dto.status);
   }
 
   @Post(':id/cancel')

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
+import { InventoryModule } from '../inventory/inventory.module';
 import { OrderItem } from './entities/order-item.entity';
 import { Order } from './entities/order.entity';
 import { OrderPlacementService } from './order-placement.service';
@@ -8,7 +9,7 @@ import { OrdersController } from './orders.controller';
 import { OrdersService } from './orders.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Order, OrderItem]), IdempotencyModule],
+  imports: [TypeOrmModule.forFeature([Order, OrderItem]), IdempotencyModule, InventoryModule],
   controllers: [OrdersController],
   providers: [OrdersService, OrderPlacementService],
   exports: [OrderPlacementService],

@@ -5,6 +5,7 @@ import { AuthUser } from '../common/decorators/current-user.decorator';
 import { DomainError } from '../common/errors/domain-error';
 import { TransactionRunner } from '../database/transaction-runner';
 import { IdempotencyService } from '../idempotency/idempotency.service';
+import { InventoryService } from '../inventory/inventory.service';
 import { OrderStatus } from './entities/order.entity';
 import { runScriptIn } from '../database/statement-script';
 import { OrderPlacementService, placeOrder } from './order-placement.service';
@@ -24,6 +25,7 @@ function fakeManager(products: FakeProduct[], opts: { orderStatus?: OrderStatus 
   const inserted: unknown[] = [];
   const totals: unknown[] = [];
   const counterBumps: unknown[] = [];
+  const movements: unknown[][] = [];
   const order = { id: 77, customerId: 5, status: opts.orderStatus ?? 'pending', totalCents: 0 };
   const chain = (table: string) => {
     let params: Record<string, number> = {};
@@ -102,6 +104,10 @@ function fakeManager(products: FakeProduct[], opts: { orderStatus?: OrderStatus 
       counterBumps.push(params);
       return { affected: 1 };
     }
+    if (sql.startsWith('INSERT INTO stock_movements')) {
+      for (let i = 0; i < params.length; i += 6) movements.push(params.slice(i, i + 6));
+      return { raw: 1, affected: params.length / 6 };
+    }
     throw new Error(`unexpected statement: ${sql}`);
   }
   let lastTable = '';
@@ -134,7 +140,15 @@ function fakeManager(products: FakeProduct[], opts: { orderStatus?: OrderStatus 
       return qb;
     }),
   };
-  return { em: em as unknown as EntityManager, updates, inserted, totals, counterBumps, raw: em };
+  return {
+    em: em as unknown as EntityManager,
+    updates,
+    inserted,
+    totals,
+    counterBumps,
+    movements,
+    raw: em,
+  };
 }
 
 const customer: AuthUser = { id: 1, role: 'customer', customerId: 5, sessionId: 's' };
@@ -143,7 +157,7 @@ const admin: AuthUser = { id: 2, role: 'admin', customerId: null, sessionId: 's'
 describe('OrderPlacementService', () => {
   const placement = {
     place: (em: EntityManager, customerId: number, lines: OrderLine[]) =>
-      runScriptIn(em, placeOrder(customerId, mergeLines(lines), new Date(), 'stamp')),
+      runScriptIn(em, placeOrder(customerId, mergeLines(lines), new Date(), 'stamp', 9)),
   };
 
   it('sums exactly in integer cents (3 x 0.10 = 0.30)', async () => {
@@ -189,6 +203,23 @@ describe('OrderPlacementService', () => {
     expect(inserted[0]).toEqual([
       expect.objectContaining({ productId: 1, name: 'Dime', unitPriceCents: 10, orderId: 77 }),
       expect.objectContaining({ productId: 2, name: 'Tea', unitPriceCents: 415, orderId: 77 }),
+    ]);
+  });
+
+  it('records one negative movement per line with the stock read after the decrement', async () => {
+    const { em, movements } = fakeManager([
+      { id: 2, name: 'Tea', priceCents: 415, stock: 10 },
+      { id: 1, name: 'Dime', priceCents: 10, stock: 4 },
+    ]);
+    await placement.place(em, 5, [
+      { productId: 2, quantity: 3 },
+      { productId: 1, quantity: 1 },
+      { productId: 2, quantity: 1 },
+    ]);
+    // [productId, delta, stockAfter, orderId, accountId, createdAt]
+    expect(movements).toEqual([
+      [1, -1, 3, 77, 9, 'stamp'],
+      [2, -4, 6, 77, 9, 'stamp'],
     ]);
   });
 
@@ -281,6 +312,9 @@ describe('order rules', () => {
 });
 
 describe('OrdersService', () => {
+  const inventory = { restock: jest.fn() } as unknown as InventoryService & {
+    restock: jest.Mock;
+  };
   const runnerFor = (em: EntityManager) =>
     ({
       run: (work: (m: EntityManager) => Promise<unknown>) => work(em),
@@ -291,9 +325,15 @@ describe('OrdersService', () => {
     const placement = new OrderPlacementService({} as DataSource);
     const counters = {
       orderMoved: jest.fn(),
-      restocked: jest.fn(),
     } as unknown as ListCountersService;
-    return new OrdersService(runnerFor(em), placement, idempotency, testKeyset(), counters);
+    return new OrdersService(
+      runnerFor(em),
+      placement,
+      idempotency,
+      testKeyset(),
+      counters,
+      inventory,
+    );
   };
 
   it('refuses a customer ordering for someone else (403) and an admin without customerId (400)', async () => {
@@ -314,7 +354,7 @@ describe('OrdersService', () => {
     ['cancelled', 'pending'],
   ] as [OrderStatus, OrderStatus][])('refuses %s -> %s with a conflict', async (from, to) => {
     const { em } = fakeManager([], { orderStatus: from });
-    await expect(build(em).changeStatus(77, to)).rejects.toMatchObject({ code: 'conflict' });
+    await expect(build(em).changeStatus(admin, 77, to)).rejects.toMatchObject({ code: 'conflict' });
   });
 
   it('cancels with a conditional update and puts the stock back', async () => {
@@ -322,9 +362,13 @@ describe('OrdersService', () => {
     raw.find.mockImplementation(async (entity: { name: string }) =>
       entity.name === 'OrderItem' ? [{ orderId: 77, productId: 4, quantity: 3 }] : [],
     );
+    inventory.restock.mockClear();
     await build(em).cancel(customer, 77);
-    expect(updates.map((u) => u.table)).toEqual(['Order', 'Product']);
-    expect(updates[1].params).toEqual({ id: 4, q: 3 });
+    expect(updates.map((u) => u.table)).toEqual(['Order']);
+    // The ledger puts the stock back, in the same transaction, named after the caller.
+    expect(inventory.restock).toHaveBeenCalledWith(em, 77, customer.id, [
+      { orderId: 77, productId: 4, quantity: 3 },
+    ]);
   });
 
   it('refuses a customer cancelling a paid order, and hides another customer order', async () => {

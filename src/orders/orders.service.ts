@@ -9,7 +9,7 @@ import { ListCountersService } from '../counters/list-counters.service';
 import { Customer } from '../customers/entities/customer.entity';
 import { TransactionRunner } from '../database/transaction-runner';
 import { IdempotencyService, IdempotentResult } from '../idempotency/idempotency.service';
-import { Product } from '../products/entities/product.entity';
+import { InventoryService } from '../inventory/inventory.service';
 import { CreateOrderDto } from './dto/create-order.dto';
 import { OrderQueryDto } from './dto/order-query.dto';
 import { OrderResponseDto } from './dto/order-response.dto';
@@ -32,6 +32,7 @@ export class OrdersService {
     private readonly idempotency: IdempotencyService,
     private readonly keyset: Keyset,
     private readonly counters: ListCountersService,
+    private readonly inventory: InventoryService,
   ) {}
 
   /** POST /orders: 201 with the order, or the stored first response of a repeated key. */
@@ -44,7 +45,7 @@ export class OrdersService {
     return this.idempotency.executeScript(
       { accountId: user.id, key, method: 'POST', path: '/orders', body: dto },
       201,
-      () => this.placement.script(customerId, dto.items),
+      () => this.placement.script(customerId, dto.items, user.id),
     );
   }
 
@@ -127,14 +128,14 @@ export class OrdersService {
   }
 
   /** PATCH /orders/:id/status (admin). Cancelling here restores stock like /cancel. */
-  async changeStatus(id: number, to: OrderStatus): Promise<OrderResponseDto> {
+  async changeStatus(user: AuthUser, id: number, to: OrderStatus): Promise<OrderResponseDto> {
     return this.runner.run(async (em) => {
       const order = await em.findOne(Order, { where: { id } });
       if (!order) throw notFound('Order', id);
       if (!canTransition(order.status, to)) {
         throw conflict(`Order ${id} cannot move from ${order.status} to ${to}`);
       }
-      if (to === 'cancelled') return this.cancelIn(em, order, [order.status]);
+      if (to === 'cancelled') return this.cancelIn(em, order, [order.status], user.id);
       // Conditional on the status we checked: a concurrent change makes this a 409, not a lost update.
       const res = await em
         .createQueryBuilder()
@@ -155,7 +156,7 @@ export class OrdersService {
       if (!order || (user.role !== 'admin' && order.customerId !== user.customerId)) {
         throw notFound('Order', id);
       }
-      return this.cancelIn(em, order, cancellableFrom(user.role));
+      return this.cancelIn(em, order, cancellableFrom(user.role), user.id);
     });
   }
 
@@ -167,6 +168,7 @@ export class OrdersService {
     em: EntityManager,
     order: Order,
     allowed: OrderStatus[],
+    accountId: number,
   ): Promise<OrderResponseDto> {
     // Conditional on the status read (not any allowed one): the counters move from it.
     const res = allowed.includes(order.status)
@@ -187,16 +189,9 @@ export class OrdersService {
       where: { orderId: order.id },
       order: { productId: 'ASC' },
     });
-    for (const item of items) {
-      await em
-        .createQueryBuilder()
-        .update(Product)
-        .set({ stock: () => 'stock + :q' })
-        .where('id = :id', { id: item.productId, q: item.quantity })
-        .execute();
-    }
+    // The ledger's restock also moves the in-stock counter for products it refills.
+    await this.inventory.restock(em, order.id, accountId, items);
     await this.counters.orderMoved(em, order.id, order.status, 'cancelled');
-    await this.counters.restocked(em, items);
     return this.reload(em, order.id);
   }
 

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CacheFamilies, SharedCache } from '../common/decorators/cache-policy.decorator';
 import { AuthUser, CurrentUser } from '../common/decorators/current-user.decorator';
-import { Roles } from '../common/decorators/roles.decorator';
+import { QueryRoles, Roles } from '../common/decorators/roles.decorator';
 import { ApiProblems } from '../common/openapi/api-problems.decorator';
 import { IdPipe } from '../common/pipes/id.pipe';
 import { CreateProductDto } from './dto/create-product.dto';
@@ -25,7 +25,8 @@ export class ProductsController {
     summary: 'List products (paginated, filtered, sorted)',
     operationId: 'listProducts',
   })
-  @ApiProblems(400)
+  @QueryRoles({ stockBelow: ['admin'] })
+  @ApiProblems(400, 403, 404)
   list(@CurrentUser() user: AuthUser, @Query() query: ProductQueryDto): Promise<ProductPageDto> {
     return this.products.list(user, query);
   }
@@ -41,15 +42,18 @@ export class ProductsController {
   @Post()
   @Roles('admin')
   @ApiOperation({ summary: 'Create a product (admin)', operationId: 'createProduct' })
-  @ApiProblems(400, 403, 409)
-  create(@Body() dto: CreateProductDto): Promise<ProductResponseDto> {
-    return this.products.create(dto);
+  @ApiProblems(400, 403, 409, 422)
+  create(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: CreateProductDto,
+  ): Promise<ProductResponseDto> {
+    return this.products.create(user.id, dto);
   }
 
   @Patch(':id')
   @Roles('admin')
   @ApiOperation({ summary: 'Update a product (admin)', operationId: 'updateProduct' })
-  @ApiProblems(400, 403, 404, 409)
+  @ApiProblems(400, 403, 404, 409, 422)
   update(
     @Param('id', IdPipe) id: number,
     @Body() dto: UpdateProductDto,

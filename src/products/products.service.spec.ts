@@ -1,13 +1,15 @@
 import { Test } from '@nestjs/testing';
 import { getRepositoryToken } from '@nestjs/typeorm';
-import { QueryFailedError } from 'typeorm';
-import { Product } from './entities/product.entity';
-import { ProductsService } from './products.service';
+import { EntityManager, QueryFailedError } from 'typeorm';
+import { CategoriesService } from '../categories/categories.service';
+import { TransactionRunner } from '../database/transaction-runner';
 import { CacheVersionService } from '../http-cache/cache-version.service';
+import { InventoryService } from '../inventory/inventory.service';
 import { Keyset } from '../common/pagination/keyset';
 import { testKeyset } from '../common/pagination/page-fakes.testspec';
 import { ListCountersService } from '../counters/list-counters.service';
-import { TransactionRunner } from '../database/transaction-runner';
+import { Product } from './entities/product.entity';
+import { ProductsService } from './products.service';
 
 const product = (over: Partial<Product> = {}): Product => ({
   id: 1,
@@ -26,19 +28,30 @@ describe('ProductsService', () => {
   let service: ProductsService;
   const repo = {
     create: jest.fn((x: Partial<Product>) => ({ ...x })),
-    save: jest.fn(),
     findOne: jest.fn(),
     update: jest.fn(),
     createQueryBuilder: jest.fn(),
   };
-
-  const versions = { bump: jest.fn().mockResolvedValue(undefined) };
-  const counters = { apply: jest.fn().mockResolvedValue(undefined), read: jest.fn() };
+  /** The transaction's manager: the product writes go through it. */
   const em = {
+    save: jest.fn(),
+    findOne: jest.fn(),
     getRepository: () => repo,
     connection: { options: { type: 'better-sqlite3' } },
   };
-  const tx = { run: jest.fn((work: (m: typeof em) => Promise<unknown>) => work(em)) };
+  const runner = {
+    run: jest.fn((work: (m: EntityManager) => Promise<unknown>) =>
+      work(em as unknown as EntityManager),
+    ),
+  };
+  const categories = {
+    assign: jest.fn().mockResolvedValue(undefined),
+    refsFor: jest.fn().mockResolvedValue(new Map([[1, [{ id: 3, name: 'Tea', slug: 'tea' }]]])),
+    assertExists: jest.fn(),
+  };
+  const inventory = { recordInitial: jest.fn().mockResolvedValue(undefined) };
+  const versions = { bump: jest.fn().mockResolvedValue(undefined) };
+  const counters = { apply: jest.fn().mockResolvedValue(undefined), read: jest.fn() };
 
   beforeEach(async () => {
     jest.clearAllMocks();
@@ -47,27 +60,36 @@ describe('ProductsService', () => {
         ProductsService,
         { provide: getRepositoryToken(Product), useValue: repo },
         { provide: CacheVersionService, useValue: versions },
-        { provide: TransactionRunner, useValue: tx },
+        { provide: TransactionRunner, useValue: runner },
         { provide: ListCountersService, useValue: counters },
         { provide: Keyset, useValue: testKeyset() },
+        { provide: CategoriesService, useValue: categories },
+        { provide: InventoryService, useValue: inventory },
       ],
     }).compile();
     service = moduleRef.get(ProductsService);
   });
 
-  it('creates with cents and answers a two-decimal price', async () => {
-    repo.save.mockImplementation((p: Product) => Promise.resolve({ ...product(), ...p }));
-    const res = await service.create({ name: 'Tea', price: 410 });
-    expect(repo.create).toHaveBeenCalledWith(
-      expect.objectContaining({ priceCents: 410, stock: 0 }),
+  it('creates with cents, its categories and its initial movement in one transaction', async () => {
+    em.save.mockImplementation((_e: unknown, p: Product) =>
+      Promise.resolve({ ...product(), ...p, id: 1 }),
     );
-    expect(res.price).toBe('4.10');
-    expect(versions.bump).toHaveBeenCalledWith('products');
-    // One more product, none more in stock (stock 0), in the transaction of the insert.
-    expect(counters.apply).toHaveBeenCalledWith(em, [
-      { name: 'products', shard: 1, delta: 1 },
-      { name: 'products:inStock', shard: 1, delta: 0 },
-    ]);
+    repo.findOne.mockResolvedValue(product({ stock: 5 }));
+    const res = await service.create(8, { name: 'Tea', price: 410, stock: 5, categoryIds: [3] });
+    expect(repo.create).toHaveBeenCalledWith(
+      expect.objectContaining({ priceCents: 410, stock: 5 }),
+    );
+    expect(runner.run).toHaveBeenCalledTimes(1);
+    expect(categories.assign).toHaveBeenCalledWith(em, 1, [3]);
+    expect(inventory.recordInitial).toHaveBeenCalledWith(
+      em,
+      expect.objectContaining({ id: 1, stock: 5 }),
+      8,
+    );
+    expect(res).toMatchObject({ price: '4.10', categories: [{ id: 3, slug: 'tea' }] });
+    expect(versions.bump).toHaveBeenCalledWith('products', 'categories');
+    // One more product; the in-stock counter moves with the initial movement.
+    expect(counters.apply).toHaveBeenCalledWith(em, [{ name: 'products', shard: 1, delta: 1 }]);
   });
 
   it('maps a duplicate sku to a conflict', async () => {
@@ -76,31 +98,41 @@ describe('ProductsService', () => {
       [],
       Object.assign(new Error('dup'), { code: 'ER_DUP_ENTRY' }),
     );
-    repo.save.mockRejectedValue(dup);
-    await expect(service.create({ name: 'Tea', price: 1, sku: 'A' })).rejects.toMatchObject({
+    em.save.mockRejectedValue(dup);
+    await expect(service.create(1, { name: 'Tea', price: 1, sku: 'A' })).rejects.toMatchObject({
       code: 'conflict',
     });
   });
 
   it('passes other database errors through untouched', async () => {
     const boom = new Error('disk on fire');
-    repo.save.mockRejectedValue(boom);
-    await expect(service.create({ name: 'Tea', price: 1 })).rejects.toBe(boom);
+    em.save.mockRejectedValue(boom);
+    await expect(service.create(1, { name: 'Tea', price: 1 })).rejects.toBe(boom);
+    expect(versions.bump).not.toHaveBeenCalled();
   });
 
   it('answers not found for a missing product on get, update and remove', async () => {
     repo.findOne.mockResolvedValue(null);
+    em.findOne.mockResolvedValue(null);
     await expect(service.get(5)).rejects.toMatchObject({ code: 'not_found' });
     await expect(service.update(5, { name: 'x' })).rejects.toMatchObject({ code: 'not_found' });
     await expect(service.remove(5)).rejects.toMatchObject({ code: 'not_found' });
     expect(repo.update).not.toHaveBeenCalled();
   });
 
+  it('refuses stock in an update, pointing at stock adjustments, before any write', async () => {
+    await expect(service.update(5, { stock: 3 })).rejects.toMatchObject({
+      code: 'invalid',
+      message: expect.stringContaining('/products/5/stock-adjustments'),
+    });
+    expect(runner.run).not.toHaveBeenCalled();
+  });
+
   it('soft-deletes and frees the sku', async () => {
     repo.findOne.mockResolvedValue(product({ sku: 'A' }));
     await service.remove(1);
     expect(repo.update).toHaveBeenCalledWith({ id: 1 }, { sku: null, deletedAt: expect.any(Date) });
-    expect(versions.bump).toHaveBeenCalledWith('products');
+    expect(versions.bump).toHaveBeenCalledWith('products', 'categories');
     expect(counters.apply).toHaveBeenCalledWith(em, [
       { name: 'products', shard: 1, delta: -1 },
       { name: 'products:inStock', shard: 1, delta: -1 },
@@ -119,13 +151,16 @@ describe('ProductsService', () => {
     expect(repo.createQueryBuilder).not.toHaveBeenCalled();
   });
 
-  it('updates only the given fields', async () => {
-    repo.findOne.mockResolvedValue(product());
-    repo.save.mockImplementation((p: Product) => Promise.resolve(p));
-    const res = await service.update(1, { price: 999 });
+  it('updates only the given fields and replaces the categories when given', async () => {
+    em.findOne.mockResolvedValue(product());
+    em.save.mockImplementation((_e: unknown, p: Product) => Promise.resolve(p));
+    repo.findOne.mockResolvedValue(product({ priceCents: 999 }));
+    const res = await service.update(1, { price: 999, categoryIds: [] });
+    expect(em.save).toHaveBeenCalledWith(
+      Product,
+      expect.objectContaining({ name: 'Tea', priceCents: 999, stock: 3 }),
+    );
+    expect(categories.assign).toHaveBeenCalledWith(em, 1, []);
     expect(res).toMatchObject({ name: 'Tea', price: '9.99', stock: 3 });
-    expect(counters.apply).toHaveBeenCalledWith(em, [
-      { name: 'products:inStock', shard: 1, delta: 0 },
-    ]);
   });
 });

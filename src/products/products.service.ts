@@ -2,12 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import { AuthUser } from '../common/decorators/current-user.decorator';
+import { CategoriesService } from '../categories/categories.service';
+import { productsInCategory } from '../categories/category-filter';
+import { InventoryService } from '../inventory/inventory.service';
 import { CacheVersionService } from '../http-cache/cache-version.service';
 import { conflict, invalid, notFound } from '../common/errors/domain-error';
 import { isDuplicateError } from '../common/errors/problem';
 import { LIKE_ESCAPE, likeContains } from '../common/like';
 import { cappedCount, Keyset, ListPlan, ListTotal, sqlDate } from '../common/pagination/keyset';
-import { mapPage, Page } from '../common/pagination/page.dto';
+import { Page } from '../common/pagination/page.dto';
 import { isMysql } from '../database/typeorm-options';
 import { TransactionRunner } from '../database/transaction-runner';
 import { bump, PRODUCTS, PRODUCTS_IN_STOCK } from '../counters/list-counters';
@@ -35,9 +38,11 @@ export class ProductsService {
   constructor(
     @InjectRepository(Product) private readonly products: Repository<Product>,
     private readonly cacheVersions: CacheVersionService,
-    private readonly tx: TransactionRunner,
+    private readonly runner: TransactionRunner,
     private readonly keyset: Keyset,
     private readonly counters: ListCountersService,
+    private readonly categories: CategoriesService,
+    private readonly inventory: InventoryService,
   ) {}
 
   async list(user: AuthUser, q: ProductQueryDto): Promise<Page<ProductResponseDto>> {
@@ -58,8 +63,15 @@ export class ProductsService {
     if (q.maxPrice !== undefined) qb.andWhere('p.priceCents <= :max', { max: q.maxPrice });
     if (q.inStock === true) qb.andWhere('p.stock > 0');
     if (q.inStock === false) qb.andWhere('p.stock = 0');
+    if (q.stockBelow !== undefined) qb.andWhere('p.stock < :below', { below: q.stockBelow });
+    if (q.category !== undefined) {
+      await this.categories.assertExists(q.category);
+      const inCategory = productsInCategory('p.id', q.category);
+      qb.andWhere(inCategory.sql, inCategory.params);
+    }
     const sort = q.sort ?? '-createdAt';
     const [column, value] = SORT_KEYS[sort.replace('-', '') as keyof typeof SORT_KEYS];
+    // Every filter (category and stockBelow included) is signed into the cursor.
     const { page: _page, cursor: _cursor, ...query } = q;
     const plan: ListPlan<Product> = {
       scope: { list: 'products', caller: user.id, query },
@@ -71,12 +83,25 @@ export class ProductsService {
       ],
       count: (filtered) => this.count(q, filtered),
     };
-    return mapPage(await this.keyset.page(qb, q, plan), ProductResponseDto.from);
+    const page = await this.keyset.page(qb, q, plan);
+    return { data: await this.withCategories(page.data), meta: page.meta };
   }
 
-  /** Exact from the counters when only inStock filters; else counted up to the cap. */
+  /**
+   * Exact from the counters when only inStock filters. A category (with or without
+   * inStock): exact, counted through its closure range and product_categories, as many
+   * entries as the category's products. Anything else (search, prices, stockBelow): capped.
+   */
   private async count(q: ProductQueryDto, qb: SelectQueryBuilder<Product>): Promise<ListTotal> {
-    if (q.search || q.minPrice !== undefined || q.maxPrice !== undefined) return cappedCount(qb);
+    if (
+      q.search ||
+      q.minPrice !== undefined ||
+      q.maxPrice !== undefined ||
+      q.stockBelow !== undefined
+    ) {
+      return cappedCount(qb);
+    }
+    if (q.category !== undefined) return { total: await qb.getCount(), exact: true };
     const sums = await this.counters.read([PRODUCTS, PRODUCTS_IN_STOCK]);
     const all = sums.get(PRODUCTS) ?? 0;
     const inStock = sums.get(PRODUCTS_IN_STOCK) ?? 0;
@@ -85,10 +110,12 @@ export class ProductsService {
   }
 
   async get(id: number): Promise<ProductResponseDto> {
-    return ProductResponseDto.from(await this.find(id));
+    const [product] = await this.withCategories([await this.find(id)]);
+    return product;
   }
 
-  async create(dto: CreateProductDto): Promise<ProductResponseDto> {
+  /** The product, its categories and its `initial` stock movement, in one transaction. */
+  async create(accountId: number, dto: CreateProductDto): Promise<ProductResponseDto> {
     const product = this.products.create({
       name: dto.name,
       priceCents: dto.price,
@@ -96,39 +123,40 @@ export class ProductsService {
       sku: dto.sku ?? null,
       stock: dto.stock ?? 0,
     });
-    const saved = await this.tx.run(async (em) => {
-      const row = await this.save(em, product);
-      await this.counters.apply(em, [
-        bump(PRODUCTS, row.id, 1),
-        bump(PRODUCTS_IN_STOCK, row.id, row.stock > 0 ? 1 : 0),
-      ]);
+    const saved = await this.runner.run(async (em) => {
+      const row = await this.save(product, em);
+      if (dto.categoryIds) await this.categories.assign(em, row.id, dto.categoryIds);
+      // The in-stock counter moves with the `initial` movement (inventory.service.ts).
+      await this.counters.apply(em, [bump(PRODUCTS, row.id, 1)]);
+      await this.inventory.recordInitial(em, row, accountId);
       return row;
     });
-    await this.cacheVersions.bump('products');
-    return ProductResponseDto.from(saved);
+    await this.cacheVersions.bump('products', 'categories');
+    return this.get(saved.id);
   }
 
   async update(id: number, dto: UpdateProductDto): Promise<ProductResponseDto> {
-    const saved = await this.tx.run(async (em) => {
-      const product = await this.find(id, em);
-      const wasInStock = product.stock > 0;
+    if (dto.stock !== undefined) {
+      const message = `stock changes only by POST /products/${id}/stock-adjustments (or orders and cancels), not by PATCH`;
+      throw invalid(message, [{ field: 'stock', message }]);
+    }
+    await this.runner.run(async (em) => {
+      const product = await em.findOne(Product, { where: { id } });
+      if (!product) throw notFound('Product', id);
       if (dto.name !== undefined) product.name = dto.name;
       if (dto.price !== undefined) product.priceCents = dto.price;
       if (dto.description !== undefined) product.description = dto.description;
       if (dto.sku !== undefined) product.sku = dto.sku;
-      if (dto.stock !== undefined) product.stock = dto.stock;
-      const row = await this.save(em, product);
-      const flip = Number(row.stock > 0) - Number(wasInStock);
-      await this.counters.apply(em, [bump(PRODUCTS_IN_STOCK, id, flip)]);
-      return row;
+      await this.save(product, em);
+      if (dto.categoryIds) await this.categories.assign(em, id, dto.categoryIds);
     });
-    await this.cacheVersions.bump('products');
-    return ProductResponseDto.from(saved);
+    await this.cacheVersions.bump('products', 'categories');
+    return this.get(id);
   }
 
   /** Soft delete: existing orders keep their snapshot; the SKU is freed for reuse. */
   async remove(id: number): Promise<void> {
-    await this.tx.run(async (em) => {
+    await this.runner.run(async (em) => {
       const product = await this.find(id, em);
       await em
         .getRepository(Product)
@@ -138,7 +166,7 @@ export class ProductsService {
         bump(PRODUCTS_IN_STOCK, id, product.stock > 0 ? -1 : 0),
       ]);
     });
-    await this.cacheVersions.bump('products');
+    await this.cacheVersions.bump('products', 'categories');
   }
 
   /** In a write, the row is locked on MySQL: its stock decides the in-stock counter. */
@@ -153,9 +181,14 @@ export class ProductsService {
     return product;
   }
 
-  private async save(em: EntityManager, product: Product): Promise<Product> {
+  private async withCategories(rows: Product[]): Promise<ProductResponseDto[]> {
+    const categories = await this.categories.refsFor(rows.map((p) => p.id));
+    return rows.map((p) => ProductResponseDto.from(p, categories.get(p.id) ?? []));
+  }
+
+  private async save(product: Product, em: EntityManager): Promise<Product> {
     try {
-      return await em.getRepository(Product).save(product);
+      return await em.save(Product, product);
     } catch (err) {
       if (isDuplicateError(err))
         throw conflict(`A product with sku "${product.sku}" already exists`);

@@ -11,7 +11,14 @@ export const SharedCache = () => SetMetadata(CACHE_POLICY_KEY, 'shared' satisfie
 export const NoCache = () => SetMetadata(CACHE_POLICY_KEY, 'none' satisfies CachePolicy);
 
 /** The resource families whose writes make cached reads stale (see CacheVersionService). */
-export const CACHE_FAMILIES = ['products', 'customers', 'accounts', 'orders', 'cart'] as const;
+export const CACHE_FAMILIES = [
+  'products',
+  'categories',
+  'customers',
+  'accounts',
+  'orders',
+  'cart',
+] as const;
 export type CacheFamily = (typeof CACHE_FAMILIES)[number];
 
 export const CACHE_FAMILIES_KEY = 'cacheFamilies';

@@ -1,6 +1,18 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { IsMoney } from '../../common/money/is-money.decorator';
 import { IsOptionalNotNull } from '../../common/validators/optional.decorator';
 
@@ -42,4 +54,22 @@ export class CreateProductDto {
   @Min(0)
   @Max(1_000_000_000)
   stock?: number;
+
+  /** The product's categories: 0..10 distinct ids; in an update it replaces the list. */
+  @ApiProperty({
+    required: false,
+    type: 'integer',
+    isArray: true,
+    maxItems: 10,
+    uniqueItems: true,
+    example: [3],
+  })
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ArrayUnique({ message: 'categoryIds must not repeat an id' })
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  @Max(2_147_483_647, { each: true })
+  categoryIds?: number[];
 }

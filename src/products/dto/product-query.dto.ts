@@ -1,5 +1,6 @@
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { IsMoney } from '../../common/money/is-money.decorator';
 import { MAX_AMOUNT, MONEY_PATTERN } from '../../common/money/money';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
@@ -50,6 +51,24 @@ export class ProductQueryDto extends PageQueryDto {
   )
   @IsBoolean()
   inStock?: boolean;
+
+  /** Only products of this category or of any category below it (an unknown one is 404). */
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 2_147_483_647 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
+  category?: number;
+
+  /** Administrators only: products whose stock is below this number. */
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1_000_000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  stockBelow?: number;
 
   /** Sort order; `-` for descending. Default `-createdAt`. */
   @IsOptional()
