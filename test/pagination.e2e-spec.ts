@@ -139,7 +139,7 @@ describe('Pagination (e2e)', () => {
     expect((await http.get(q('limit=2&sort=price'), { token: alice.token })).status).toBe(200);
   });
 
-  it('keeps exact totals by stock through orders, cancels, edits and deletes', async () => {
+  it('keeps exact totals by stock through orders, cancels, stock adjustments and deletes', async () => {
     const totals = async () => {
       const [all, inStock, out] = await Promise.all(
         ['', '&inStock=true', '&inStock=false'].map((f) =>
@@ -169,7 +169,23 @@ describe('Pagination (e2e)', () => {
         .status,
     ).toBe(200);
     expect(await totals()).toEqual([10, 7, 3]);
-    await http.patch(`/products/${last.body.id}`, { stock: 0 }, { token: admin });
+    const adjust = async (delta: number) =>
+      expect(
+        (
+          await http.post(
+            `/products/${last.body.id}/stock-adjustments`,
+            { delta, note: 'count' },
+            { token: admin },
+          )
+        ).status,
+      ).toBe(201);
+    await adjust(-1);
+    expect(await totals()).toEqual([10, 6, 4]);
+    await adjust(3);
+    expect(await totals()).toEqual([10, 7, 3]);
+    await adjust(2);
+    expect(await totals()).toEqual([10, 7, 3]);
+    await adjust(-5);
     expect(await totals()).toEqual([10, 6, 4]);
     await http.delete(`/products/${last.body.id}`, { token: admin });
     expect(await totals()).toEqual([9, 6, 3]);
@@ -218,5 +234,82 @@ describe('Pagination (e2e)', () => {
       expect(ids.length).toBe(metas[0].total);
       expect(metas.every((m) => m.totalExact)).toBe(true);
     }
+  });
+
+  it('pages a category (with its descendants) and stockBelow by cursor, both signed into it', async () => {
+    const made = async (name: string, parentId?: number) =>
+      (await http.post('/categories', { name, parentId }, { token: admin })).body.id as number;
+    const top = await made('Paging top');
+    const child = await made('Paging child', top);
+    const other = await made('Paging other');
+    const ids: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await http.post(
+        '/products',
+        { name: `Cat item ${i}`, price: '2.00', stock: i, categoryIds: [i % 2 ? child : top] },
+        { token: admin },
+      );
+      ids.push(res.body.id as number);
+    }
+    const all = await walk(`/products?limit=2&category=${top}`, alice.token);
+    expect(all.ids.sort((a, b) => a - b)).toEqual(ids);
+    expect(all.metas.every((m) => m.total === 5 && m.totalExact)).toBe(true);
+    const stocked = await walk(`/products?limit=2&category=${top}&inStock=true`, alice.token);
+    expect(stocked.ids).toHaveLength(4);
+    expect(stocked.metas[0]).toMatchObject({ total: 4, totalExact: true });
+    const low = await walk(`/products?limit=2&category=${top}&stockBelow=3`, admin);
+    expect(low.ids.sort((a, b) => a - b)).toEqual(ids.slice(0, 3));
+    expect(low.metas[0]).toMatchObject({ total: 3, totalExact: true });
+
+    const first = await http.get(`/products?limit=2&category=${top}`, { token: alice.token });
+    const c = encodeURIComponent(first.body.meta.nextCursor as string);
+    expectProblem(
+      await http.get(`/products?limit=2&category=${other}&cursor=${c}`, { token: alice.token }),
+      400,
+    );
+    expectProblem(await http.get(`/products?limit=2&cursor=${c}`, { token: alice.token }), 400);
+    const lowFirst = await http.get(`/products?limit=2&category=${top}&stockBelow=3`, {
+      token: admin,
+    });
+    const lc = encodeURIComponent(lowFirst.body.meta.nextCursor as string);
+    expectProblem(
+      await http.get(`/products?limit=2&category=${top}&stockBelow=4&cursor=${lc}`, {
+        token: admin,
+      }),
+      400,
+    );
+  });
+
+  it('pages a product stock movements by cursor like by number, newest first', async () => {
+    const res = await http.post(
+      '/products',
+      { name: 'Ledger', price: '1.00', stock: 2 },
+      {
+        token: admin,
+      },
+    );
+    const id = res.body.id as number;
+    for (const delta of [3, -1, 4, -2]) {
+      const adj = await http.post(
+        `/products/${id}/stock-adjustments`,
+        { delta, note: 'paging' },
+        { token: admin },
+      );
+      expect(adj.status).toBe(201);
+    }
+    const path = `/products/${id}/stock-movements?limit=2`;
+    const cursorWalk = await walk(path, admin);
+    expect(cursorWalk.ids).toEqual(await byPages(path, admin));
+    expect(cursorWalk.ids).toHaveLength(5);
+    expect(cursorWalk.ids).toEqual([...cursorWalk.ids].sort((a, b) => b - a));
+    expect(cursorWalk.metas[0]).toMatchObject({ total: 5, totalExact: true });
+    const next = encodeURIComponent(cursorWalk.metas[0].nextCursor as string);
+    const otherProduct = productIds[0];
+    expectProblem(
+      await http.get(`/products/${otherProduct}/stock-movements?limit=2&cursor=${next}`, {
+        token: admin,
+      }),
+      400,
+    );
   });
 });

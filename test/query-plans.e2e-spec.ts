@@ -5,6 +5,18 @@ import { ADMIN, onMysql, startApp, TestApp } from './helpers/test-app';
 import { Http } from './helpers/http';
 import { customerSession } from './helpers/seed';
 
+/** The tables (and their aliases) a list must never read whole. */
+const SCANNED = [
+  'p',
+  'o',
+  'm',
+  'pc',
+  'products',
+  'orders',
+  'stock_movements',
+  'product_categories',
+];
+
 interface Captured {
   sql: string;
   params: unknown[];
@@ -23,6 +35,8 @@ describe('List query plans (e2e)', () => {
   let admin: string;
   let customer: { token: string; customerId: number };
   let captured: Captured[] | undefined;
+  let category: number;
+  let ledgerProduct: number;
 
   beforeAll(async () => {
     t = await startApp();
@@ -33,6 +47,30 @@ describe('List query plans (e2e)', () => {
     // Enough rows that MySQL's cost-based planner plans as it would at size.
     const rows = onMysql ? 30_000 : 3000;
     await bulkLoad(ds, { products: rows, orders: rows, customers: 200 });
+    // A category tree (top > child) holding every 7th product, and a product with a ledger.
+    const made = async (name: string, parentId?: number) =>
+      (await http.post('/categories', { name, parentId }, { token: admin })).body.id as number;
+    category = await made('Plan top');
+    const child = await made('Plan child', category);
+    const ids = (await ds.query<{ id: number | string }[]>('SELECT id FROM products')).map((r) =>
+      Number(r.id),
+    );
+    const assigned = ids.filter((id) => id % 7 === 0);
+    for (let i = 0; i < assigned.length; i += 500) {
+      const chunk = assigned.slice(i, i + 500);
+      await ds.query(
+        `INSERT INTO product_categories (productId, categoryId) VALUES ${chunk.map(() => '(?, ?)').join(', ')}`,
+        chunk.flatMap((id, j) => [id, j % 2 ? child : category]),
+      );
+    }
+    ledgerProduct = ids[0];
+    for (let i = 0; i < 6; i++) {
+      await http.post(
+        `/products/${ledgerProduct}/stock-adjustments`,
+        { delta: 1, note: 'plan' },
+        { token: admin },
+      );
+    }
     const logger = ds.logger;
     const spy: Logger = {
       logQuery: (sql, params) => captured?.push({ sql, params: params ?? [] }),
@@ -52,14 +90,18 @@ describe('List query plans (e2e)', () => {
         { table: string | null; type: string | null; key: string | null }[]
       >(`EXPLAIN ${sql}`, params);
       return rows
-        .filter((r) => ['p', 'o', 'products', 'orders'].includes(r.table ?? ''))
+        .filter((r) => SCANNED.includes(r.table ?? ''))
         .filter((r) => r.type === 'ALL')
         .map((r) => `full scan of ${r.table} (type ALL)`);
     }
     const rows = await ds.query<{ detail: string }[]>(`EXPLAIN QUERY PLAN ${sql}`, params);
     return rows
       .map((r) => r.detail)
-      .filter((d) => /^SCAN (p|o|products|orders)\b/.test(d) && !/USING (COVERING )?INDEX/.test(d));
+      .filter(
+        (d) =>
+          /^SCAN (p|o|m|pc|products|orders|stock_movements|product_categories)\b/.test(d) &&
+          !/USING (COVERING )?INDEX/.test(d),
+      );
   }
 
   async function check(path: string, token: string): Promise<string | null> {
@@ -101,6 +143,33 @@ describe('List query plans (e2e)', () => {
       `/products?limit=20&${cursorQuery}&cursor=${encodeURIComponent(next as string)}`,
       customer.token,
     );
+  });
+
+  const adminProductShapes = () => [
+    `category=${category}`,
+    `category=${category}&sort=price`,
+    `category=${category}&inStock=true`,
+    'stockBelow=5',
+    'stockBelow=5&sort=price',
+    `stockBelow=5&category=${category}`,
+  ];
+  it('GET /products by category and stockBelow (and the next page by cursor)', async () => {
+    for (const query of adminProductShapes()) {
+      const next = await check(`/products?limit=20&${query}`, admin);
+      expect(next).toEqual(expect.any(String));
+      await check(
+        `/products?limit=20&${query}&cursor=${encodeURIComponent(next as string)}`,
+        admin,
+      );
+    }
+  });
+
+  it('GET /products/:id/stock-movements, by number and by cursor', async () => {
+    const path = `/products/${ledgerProduct}/stock-movements?limit=2`;
+    const next = await check(path, admin);
+    expect(next).toEqual(expect.any(String));
+    await check(`${path}&page=2`, admin);
+    await check(`${path}&cursor=${encodeURIComponent(next as string)}`, admin);
   });
 
   const orderShapes = () => [
