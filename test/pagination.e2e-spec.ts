@@ -312,4 +312,54 @@ describe('Pagination (e2e)', () => {
       400,
     );
   });
+
+  it('keeps the in-stock total exact while orders, cancels and adjustments race around zero', async () => {
+    const made = await http.post(
+      '/products',
+      { name: 'Racer', price: '1.00', stock: 1 },
+      {
+        token: admin,
+      },
+    );
+    const id = made.body.id as number;
+    const statuses: number[] = [];
+    const placed: number[] = [];
+    await Promise.all(
+      Array.from({ length: 24 }, async (_, i) => {
+        const res =
+          i % 3 === 0
+            ? await http.post(
+                '/orders',
+                { items: [{ productId: id, quantity: 1 }] },
+                { token: alice.token },
+              )
+            : await http.post(
+                `/products/${id}/stock-adjustments`,
+                { delta: i % 3 === 1 ? -1 : 1, note: 'race' },
+                { token: admin },
+              );
+        statuses.push(res.status);
+        if (i % 3 === 0 && res.status === 201) placed.push(res.body.id as number);
+      }),
+    );
+    await Promise.all(
+      placed.map(async (o) =>
+        statuses.push(
+          (await http.post(`/orders/${o}/cancel`, undefined, { token: alice.token })).status,
+        ),
+      ),
+    );
+    for (const s of statuses) expect([200, 201, 409]).toContain(s);
+    const rows: { stock: number }[] = [];
+    for (let page = 1; ; page++) {
+      const res = await http.get(`/products?limit=100&page=${page}`, { token: alice.token });
+      rows.push(...(res.body.data as { stock: number }[]));
+      if (page >= (res.body.meta as Meta).totalPages) break;
+    }
+    const inStock = await http.get('/products?limit=1&inStock=true', { token: alice.token });
+    expect(inStock.body.meta).toMatchObject({
+      total: rows.filter((r) => r.stock > 0).length,
+      totalExact: true,
+    });
+  });
 });
