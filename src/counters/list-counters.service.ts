@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { OrderStatus } from '../orders/entities/order.entity';
-import { bump, bumpStatement, CounterChange, ordersWith, PRODUCTS_IN_STOCK } from './list-counters';
+import { bump, bumpStatement, CounterChange, ordersWith } from './list-counters';
 
 /** Reads and changes the counters of list-counters.ts. */
 @Injectable()
@@ -31,25 +31,5 @@ export class ListCountersService {
   /** An order moved from one status to another (in the transaction that moved it). */
   async orderMoved(em: EntityManager, orderId: number, from: OrderStatus, to: OrderStatus) {
     await this.apply(em, [bump(ordersWith(from), orderId, -1), bump(ordersWith(to), orderId, 1)]);
-  }
-
-  /**
-   * After stock was put back (an order cancelled): the products whose stock is now the
-   * quantity returned had none before, so they are in stock again. Read after the
-   * UPDATEs, under their row locks, so two concurrent cancels cannot both count one.
-   */
-  async restocked(em: EntityManager, returned: { productId: number; quantity: number }[]) {
-    if (returned.length === 0) return;
-    const rows = await em.query<{ id: number | string; stock: number | string }[]>(
-      `SELECT id, stock FROM products WHERE id IN (${returned.map(() => '?').join(', ')}) AND deletedAt IS NULL`,
-      returned.map((r) => r.productId),
-    );
-    const stock = new Map(rows.map((r) => [Number(r.id), Number(r.stock)]));
-    await this.apply(
-      em,
-      returned
-        .filter((r) => stock.get(r.productId) === r.quantity)
-        .map((r) => bump(PRODUCTS_IN_STOCK, r.productId, 1)),
-    );
   }
 }
