@@ -9,6 +9,8 @@
  * table and writes docs/benchmarks.md.
  *
  * `-- --mixed` runs only the mixed scenario (readers while orders flow: bench/mixed.ts).
+ * npm run bench -- --size N: the benchmark at size instead (bench/size.ts), 1,000 rows
+ * against N; --quick runs it too, at QUICK_SIZE.
  */
 import { execSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +22,7 @@ import { load, LoadResult } from './bench/load';
 import { mixedScenario, renderMixed, seedMixedCatalog } from './bench/mixed';
 import { benchEnv, freePort, ROOT, Server, startBareServer, startNode } from './bench/processes';
 import { seed } from './bench/seed';
+import { sizeBench } from './bench/size';
 
 const quick = process.argv.includes('--quick');
 /** `--only=hostile`: seed, then the hostile-bodies scenario alone (printed, not written). */
@@ -29,6 +32,10 @@ const SECONDS = quick ? 2 : 10;
 /** Interleaved rounds of the hostile-bodies scenario (reads alone, reads attacked). */
 const ROUNDS = quick ? 1 : 5;
 const mixedOnly = process.argv.includes('--mixed');
+const sizeArg = process.argv.indexOf('--size');
+const size = sizeArg >= 0 ? Number(process.argv[sizeArg + 1]) : undefined;
+/** The benchmark at size in --quick: enough rows to break, not to time. */
+const QUICK_SIZE = 20_000;
 
 interface Row extends LoadResult {
   baseline?: string;
@@ -48,9 +55,21 @@ function prodNodeArgs(): string[] {
   return words.slice(1).map((w) => (w === 'dist/src/main' ? 'dist/src/main.js' : w));
 }
 
+async function atSize(n: number): Promise<void> {
+  const report = await sizeBench(n, quick);
+  console.log(report);
+  if (!quick) writeSection(`size-${process.env.DATABASE_URL ? 'mysql' : 'sqlite'}`, report);
+}
+
 async function main(): Promise<void> {
   console.log('building...');
   execSync('npx nest build', { cwd: ROOT, stdio: 'inherit' });
+  if (size !== undefined) {
+    if (!Number.isInteger(size) || size < 1000 || size > 1_000_000) {
+      throw new Error('--size takes a whole number from 1000 to 1000000');
+    }
+    return atSize(size);
+  }
   const databaseUrl =
     process.env.DATABASE_URL ??
     `sqlite:${join(mkdtempSync(join(tmpdir(), 'sf-bench-')), 'bench.sqlite')}`;
@@ -307,6 +326,7 @@ async function main(): Promise<void> {
   } finally {
     for (const s of servers) await s.stop();
   }
+  if (quick) await atSize(QUICK_SIZE);
 }
 
 /** Replaces this database's table in docs/benchmarks.md, keeping the prose around it. */

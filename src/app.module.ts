@@ -9,6 +9,8 @@ import { AppCacheModule } from './http-cache/app-cache.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { AppConfigModule } from './config/config.module';
 import { CustomersModule } from './customers/customers.module';
+import { CountersModule } from './counters/counters.module';
+import { PaginationModule } from './common/pagination/pagination.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
@@ -20,6 +22,8 @@ import { ProductsModule } from './products/products.module';
   imports: [
     AppConfigModule,
     DatabaseModule,
+    PaginationModule,
+    CountersModule,
     AppCacheModule,
     AuthModule,
     RateLimitModule,

@@ -97,7 +97,14 @@ describe('A client generated from swagger.yaml (openapi-fetch)', () => {
       ...as(customerToken),
     });
     expect(error).toBeUndefined();
-    expect(data!.meta).toEqual({ page: 1, limit: 10, total: 2, totalPages: 1 });
+    expect(data!.meta).toEqual({
+      page: 1,
+      limit: 10,
+      total: 2,
+      totalPages: 1,
+      totalExact: true,
+      nextCursor: null,
+    });
     listed = data!.data;
     expect(listed.map((p) => [p.name, p.price])).toEqual([
       ['Client tea', '4.10'],

@@ -134,6 +134,15 @@ describe('Product search (e2e)', () => {
     const after = await http.get('/products?search=lamp&limit=2&page=3', { token: customer });
     expect(after.body.data).toEqual([]);
     expect(after.body.meta.total).toBe(4);
+    // Search pages by number only: no cursor out, and a cursor in is refused.
+    expect(page.body.meta.nextCursor).toBeNull();
+    const listed = await http.get('/products?limit=1', { token: customer });
+    const cursor = encodeURIComponent(listed.body.meta.nextCursor as string);
+    const refused = await http.get(`/products?search=lamp&limit=1&cursor=${cursor}`, {
+      token: customer,
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'cursor' })]);
     // A prefix of several words takes the grouped plan: the same order.
     expect(await names('l')).toEqual(['Reading light', 'Notebook lamp', 'Floor Lamp', 'Desk lamp']);
   });

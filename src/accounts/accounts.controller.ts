@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NoCache } from '../common/decorators/cache-policy.decorator';
+import { AuthUser, CurrentUser } from '../common/decorators/current-user.decorator';
 import { Roles } from '../common/decorators/roles.decorator';
 import { ApiProblems } from '../common/openapi/api-problems.decorator';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
@@ -37,8 +38,8 @@ export class AccountsController {
     operationId: 'listAccounts',
   })
   @ApiProblems(400)
-  list(@Query() query: PageQueryDto): Promise<AccountPageDto> {
-    return this.accounts.list(query);
+  list(@CurrentUser() user: AuthUser, @Query() query: PageQueryDto): Promise<AccountPageDto> {
+    return this.accounts.list(user, query);
   }
 
   @Get(':id')

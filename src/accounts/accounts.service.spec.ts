@@ -11,6 +11,8 @@ import { Account } from './entities/account.entity';
 import { PasswordService } from './password.service';
 import { TransactionRunner } from '../database/transaction-runner';
 import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
+import { Keyset } from '../common/pagination/keyset';
+import { fakeListQuery, testKeyset } from '../common/pagination/page-fakes.testspec';
 
 const customer: Customer = {
   id: 3,
@@ -46,6 +48,8 @@ async function rejectsWith(promise: Promise<unknown>, code: string, detail?: Reg
   return err as DomainError;
 }
 
+const adminUser = { id: 1, role: 'admin' as const, customerId: null, sessionId: 's' };
+
 describe('AccountsService', () => {
   let service: AccountsService;
   let passwords: PasswordService;
@@ -58,7 +62,7 @@ describe('AccountsService', () => {
   const accounts = {
     exists: jest.fn(),
     findOne: jest.fn(),
-    findAndCount: jest.fn(),
+    count: jest.fn(),
     create: jest.fn((x: Partial<Account>) => ({ ...x })),
     save: jest.fn(),
     update: jest.fn(),
@@ -88,6 +92,7 @@ describe('AccountsService', () => {
         { provide: AccountStateService, useValue: accountState },
         // What the cache is told is asserted end to end (cache-freshness.e2e-spec.ts).
         { provide: CacheInvalidation, useValue: { changed: jest.fn() } },
+        { provide: Keyset, useValue: testKeyset() },
       ],
     }).compile();
     service = moduleRef.get(AccountsService);
@@ -265,12 +270,21 @@ describe('AccountsService', () => {
   });
 
   it('lists a page of accounts with their customers', async () => {
-    accounts.findAndCount.mockResolvedValue([[stored()], 41]);
-    const page = await service.list({ page: 3, limit: 20 });
-    expect(accounts.findAndCount).toHaveBeenCalledWith(
-      expect.objectContaining({ relations: { customer: true }, skip: 40, take: 20 }),
-    );
-    expect(page.meta).toEqual({ page: 3, limit: 20, total: 41, totalPages: 3 });
+    const qb = fakeListQuery([stored()], 41);
+    accounts.createQueryBuilder.mockReturnValueOnce(qb as never);
+    accounts.count.mockResolvedValue(41);
+    const page = await service.list(adminUser, { page: 3, limit: 20 });
+    expect(qb.leftJoinAndSelect).toHaveBeenCalledWith('a.customer', 'customer');
+    expect(qb.offset).toHaveBeenCalledWith(40);
+    expect(qb.limit).toHaveBeenCalledWith(21);
+    expect(page.meta).toEqual({
+      page: 3,
+      limit: 20,
+      total: 41,
+      totalPages: 3,
+      totalExact: true,
+      nextCursor: null,
+    });
     expect(JSON.stringify(page)).not.toMatch(/password|hash/i);
   });
 });

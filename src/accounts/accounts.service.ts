@@ -4,7 +4,9 @@ import { EntityManager, FindOptionsWhere, Not, QueryDeepPartialEntity, Repositor
 import { conflict, notFound, unprocessable } from '../common/errors/domain-error';
 import { isDuplicateError, isMissingReferenceError } from '../common/errors/problem';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
-import { Page, toPage } from '../common/pagination/page.dto';
+import { Keyset } from '../common/pagination/keyset';
+import { mapPage, Page } from '../common/pagination/page.dto';
+import { AuthUser } from '../common/decorators/current-user.decorator';
 import { Customer } from '../customers/entities/customer.entity';
 import { TransactionRunner } from '../database/transaction-runner';
 import { isMysql } from '../database/typeorm-options';
@@ -36,16 +38,19 @@ export class AccountsService {
     private readonly passwords: PasswordService,
     private readonly accountState: AccountStateService,
     private readonly cache: CacheInvalidation,
+    private readonly keyset: Keyset,
   ) {}
 
-  async list(q: PageQueryDto): Promise<Page<AccountResponseDto>> {
-    const [rows, total] = await this.accounts.findAndCount({
-      relations: { customer: true },
-      order: { id: 'ASC' },
-      skip: (q.page - 1) * q.limit,
-      take: q.limit,
+  async list(user: AuthUser, q: PageQueryDto): Promise<Page<AccountResponseDto>> {
+    // A many-to-one join: one row per account, so LIMIT pages it (no DISTINCT subquery).
+    const qb = this.accounts.createQueryBuilder('a').leftJoinAndSelect('a.customer', 'customer');
+    const page = await this.keyset.page(qb, q, {
+      scope: { list: 'accounts', caller: user.id, query: { limit: q.limit } },
+      direction: 'ASC',
+      columns: [{ column: 'a.id', value: (a) => a.id }],
+      count: async () => ({ total: await this.accounts.count(), exact: true }),
     });
-    return toPage(rows.map(AccountResponseDto.from), total, q.page, q.limit);
+    return mapPage(page, AccountResponseDto.from);
   }
 
   async get(id: number): Promise<AccountResponseDto> {

@@ -4,6 +4,7 @@ import { appConfig } from './app.config';
 import { authConfig } from './auth.config';
 import { cacheConfig } from './cache.config';
 import { databaseConfig } from './database.config';
+import { paginationConfig } from './pagination.config';
 import { validateEnv } from './env.validation';
 
 @Global()
@@ -13,7 +14,7 @@ import { validateEnv } from './env.validation';
       isGlobal: true,
       cache: true,
       validate: validateEnv,
-      load: [appConfig, authConfig, cacheConfig, databaseConfig],
+      load: [appConfig, authConfig, cacheConfig, databaseConfig, paginationConfig],
     }),
   ],
 })

@@ -53,6 +53,10 @@ export class EnvironmentVariables {
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 bytes long' })
   JWT_SECRET?: string;
   @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'CURSOR_SECRET must be at least 32 bytes long' })
+  CURSOR_SECRET?: string;
+  @IsOptional()
   @Matches(/^\d+[smhd]?$/, { message: 'JWT_EXPIRES_IN must be a duration such as 900, 15m, 1h' })
   JWT_EXPIRES_IN?: string;
   @IsOptional()

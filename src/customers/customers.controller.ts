@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NoCache } from '../common/decorators/cache-policy.decorator';
+import { AuthUser, CurrentUser } from '../common/decorators/current-user.decorator';
 import { Roles } from '../common/decorators/roles.decorator';
 import { ApiProblems } from '../common/openapi/api-problems.decorator';
 import { IdPipe } from '../common/pipes/id.pipe';
@@ -33,8 +34,8 @@ export class CustomersController {
     operationId: 'listCustomers',
   })
   @ApiProblems(400)
-  list(@Query() query: CustomerQueryDto): Promise<CustomerPageDto> {
-    return this.customers.list(query);
+  list(@CurrentUser() user: AuthUser, @Query() query: CustomerQueryDto): Promise<CustomerPageDto> {
+    return this.customers.list(user, query);
   }
 
   @Get(':id')

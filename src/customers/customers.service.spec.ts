@@ -6,6 +6,8 @@ import { AccountsService } from '../accounts/accounts.service';
 import { conflict, DomainError } from '../common/errors/domain-error';
 import { CustomersService } from './customers.service';
 import { Customer } from './entities/customer.entity';
+import { Keyset } from '../common/pagination/keyset';
+import { fakeListQuery, testKeyset } from '../common/pagination/page-fakes.testspec';
 import { TransactionRunner } from '../database/transaction-runner';
 import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
 
@@ -60,6 +62,7 @@ describe('CustomersService', () => {
         { provide: AccountStateService, useValue: accountState },
         // What the cache is told is asserted end to end (cache-freshness.e2e-spec.ts).
         { provide: CacheInvalidation, useValue: { changed: jest.fn() } },
+        { provide: Keyset, useValue: testKeyset() },
       ],
     }).compile();
     service = moduleRef.get(CustomersService);
@@ -162,21 +165,36 @@ describe('CustomersService', () => {
     });
   });
 
-  it('lists a page with a literal, escaped search term', async () => {
-    const qb = {
-      andWhere: jest.fn().mockReturnThis(),
-      orderBy: jest.fn().mockReturnThis(),
-      skip: jest.fn().mockReturnThis(),
-      take: jest.fn().mockReturnThis(),
-      getManyAndCount: jest.fn().mockResolvedValue([[stored()], 21]),
-    };
+  it('lists a page with a literal, escaped search term, counted up to the cap', async () => {
+    const qb = fakeListQuery([stored()], 21);
+    const capped = { getRawOne: jest.fn(async () => ({ n: 21 })) };
+    Object.assign(qb, {
+      select: jest.fn(() => qb),
+      orderBy: jest.fn(() => qb),
+      getQuery: () => 'SELECT 1',
+      getParameters: () => ({}),
+      connection: {
+        createQueryBuilder: () => ({
+          select: () => ({ from: () => ({ setParameters: () => capped }) }),
+        }),
+      },
+    });
     repo.createQueryBuilder.mockReturnValue(qb);
-    const page = await service.list({ page: 2, limit: 20, search: '50%_Off' });
+    const admin = { id: 1, role: 'admin' as const, customerId: null, sessionId: 's' };
+    const page = await service.list(admin, { page: 2, limit: 20, search: '50%_Off' });
     expect(qb.andWhere).toHaveBeenCalledWith(expect.stringContaining("ESCAPE '!'"), {
       term: '%50!%!_off%',
     });
-    expect(qb.skip).toHaveBeenCalledWith(20);
-    expect(page.meta).toEqual({ page: 2, limit: 20, total: 21, totalPages: 2 });
+    expect(qb.offset).toHaveBeenCalledWith(20);
+    expect(qb.limit).toHaveBeenCalledWith(10_001);
+    expect(page.meta).toEqual({
+      page: 2,
+      limit: 20,
+      total: 21,
+      totalPages: 2,
+      totalExact: true,
+      nextCursor: null,
+    });
     expect(page.data[0]).toMatchObject({ id: 1, email: 'ada@example.com' });
   });
 });

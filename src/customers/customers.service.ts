@@ -9,7 +9,9 @@ import { AccountsService } from '../accounts/accounts.service';
 import { conflict, notFound } from '../common/errors/domain-error';
 import { isDuplicateError } from '../common/errors/problem';
 import { LIKE_ESCAPE, likeContains } from '../common/like';
-import { Page, toPage } from '../common/pagination/page.dto';
+import { cappedCount, Keyset } from '../common/pagination/keyset';
+import { mapPage, Page } from '../common/pagination/page.dto';
+import { AuthUser } from '../common/decorators/current-user.decorator';
 import { CreateCustomerDto } from './dto/create-customer.dto';
 import { CustomerQueryDto } from './dto/customer-query.dto';
 import { CustomerResponseDto } from './dto/customer-response.dto';
@@ -26,9 +28,10 @@ export class CustomersService {
     private readonly accounts: AccountsService,
     private readonly accountState: AccountStateService,
     private readonly cache: CacheInvalidation,
+    private readonly keyset: Keyset,
   ) {}
 
-  async list(q: CustomerQueryDto): Promise<Page<CustomerResponseDto>> {
+  async list(user: AuthUser, q: CustomerQueryDto): Promise<Page<CustomerResponseDto>> {
     const qb = this.customers.createQueryBuilder('c');
     if (q.search) {
       // LIKE is case-insensitive already (SQLite: ASCII, as its LOWER; MySQL: the _ci
@@ -39,11 +42,16 @@ export class CustomersService {
         { term },
       );
     }
-    qb.orderBy('c.id', 'ASC')
-      .skip((q.page - 1) * q.limit)
-      .take(q.limit);
-    const [rows, total] = await qb.getManyAndCount();
-    return toPage(rows.map(CustomerResponseDto.from), total, q.page, q.limit);
+    const { page: _page, cursor: _cursor, ...query } = q;
+    const page = await this.keyset.page(qb, q, {
+      scope: { list: 'customers', caller: user.id, query },
+      direction: 'ASC',
+      columns: [{ column: 'c.id', value: (c) => c.id }],
+      // The table of people, not of orders: an exact count unless a search narrows it.
+      count: async (filtered) =>
+        q.search ? cappedCount(filtered) : { total: await filtered.getCount(), exact: true },
+    });
+    return mapPage(page, CustomerResponseDto.from);
   }
 
   async get(id: number): Promise<CustomerResponseDto> {

@@ -43,9 +43,10 @@ export class InventoryController {
   })
   @ApiProblems(400, 403, 404)
   list(
+    @CurrentUser() user: AuthUser,
     @Param('id', IdPipe) id: number,
     @Query() query: PageQueryDto,
   ): Promise<StockMovementPageDto> {
-    return this.inventory.list(id, query);
+    return this.inventory.list(user.id, id, query);
   }
 }

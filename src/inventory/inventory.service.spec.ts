@@ -1,5 +1,7 @@
 import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
 import { EntityManager } from 'typeorm';
+import { Keyset } from '../common/pagination/keyset';
+import { ListCountersService } from '../counters/list-counters.service';
 import { TransactionRunner } from '../database/transaction-runner';
 import { InventoryService } from './inventory.service';
 import { orderMovementsStatement } from './stock-ledger';
@@ -23,7 +25,11 @@ describe('orderMovementsStatement', () => {
 
 describe('InventoryService', () => {
   /** A manager where the conditional update changes `affected` rows. */
-  const managerWith = (affected: number, product: { stock: number } | null) => {
+  const managerWith = (
+    affected: number,
+    product: { stock: number } | null,
+    after: { stock: number; deletedAt: Date | null } = { stock: 4, deletedAt: null },
+  ) => {
     const insert = jest.fn(async () => ({ identifiers: [{ id: 11 }] }));
     const em = {
       createQueryBuilder: jest.fn(() => {
@@ -34,7 +40,7 @@ describe('InventoryService', () => {
           execute: async () => ({ affected }),
           withDeleted: () => qb,
           select: () => qb,
-          getMany: async () => [{ id: 1, stock: 4 }],
+          getMany: async () => [{ id: 1, ...after }],
         };
         return qb;
       }),
@@ -56,11 +62,14 @@ describe('InventoryService', () => {
     const runner = {
       run: (work: (m: EntityManager) => Promise<unknown>) => work(em as unknown as EntityManager),
     } as unknown as TransactionRunner;
-    return {
-      em,
-      insert,
-      service: new InventoryService(runner, { changed: jest.fn() } as unknown as CacheInvalidation),
-    };
+    const counters = { apply: jest.fn() };
+    const service = new InventoryService(
+      runner,
+      { changed: jest.fn() } as unknown as CacheInvalidation,
+      {} as Keyset,
+      counters as unknown as ListCountersService,
+    );
+    return { em, insert, counters, service };
   };
 
   it('records an adjustment with the stock read after the change', async () => {
@@ -104,5 +113,23 @@ describe('InventoryService', () => {
         accountId: 3,
       }),
     );
+  });
+
+  it('moves the in-stock counter only when the stock crosses 0, never for a deleted product', async () => {
+    const inStock = (delta: number) => [{ name: 'products:inStock', shard: 1, delta }];
+    const emptied = managerWith(1, null, { stock: 0, deletedAt: null });
+    await emptied.service.adjust(2, 1, { delta: -3, note: 'n' });
+    expect(emptied.counters.apply).toHaveBeenCalledWith(emptied.em, inStock(-1));
+    const refilled = managerWith(1, null, { stock: 3, deletedAt: null });
+    await refilled.service.adjust(2, 1, { delta: 3, note: 'n' });
+    expect(refilled.counters.apply).toHaveBeenCalledWith(refilled.em, inStock(1));
+    const topped = managerWith(1, null, { stock: 7, deletedAt: null });
+    await topped.service.adjust(2, 1, { delta: 3, note: 'n' });
+    expect(topped.counters.apply).toHaveBeenCalledWith(topped.em, inStock(0));
+    const deleted = managerWith(1, null, { stock: 2, deletedAt: new Date(0) });
+    await deleted.service.restock(deleted.em as unknown as EntityManager, 9, 3, [
+      { productId: 1, quantity: 2 },
+    ]);
+    expect(deleted.counters.apply).toHaveBeenCalledWith(deleted.em, []);
   });
 });

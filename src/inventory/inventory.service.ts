@@ -3,8 +3,11 @@ import { CacheTags } from '../http-cache/cache-tags';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { conflict, notFound } from '../common/errors/domain-error';
-import { Page, toPage } from '../common/pagination/page.dto';
+import { cappedCount, Keyset } from '../common/pagination/keyset';
+import { Page } from '../common/pagination/page.dto';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
+import { bump, PRODUCTS_IN_STOCK } from '../counters/list-counters';
+import { ListCountersService } from '../counters/list-counters.service';
 import { TransactionRunner } from '../database/transaction-runner';
 import { Product } from '../products/entities/product.entity';
 import { CreateStockAdjustmentDto } from './dto/create-stock-adjustment.dto';
@@ -26,6 +29,8 @@ export class InventoryService {
   constructor(
     private readonly runner: TransactionRunner,
     private readonly cache: CacheInvalidation,
+    private readonly keyset: Keyset,
+    private readonly counters: ListCountersService,
   ) {}
 
   /** POST /products/:id/stock-adjustments: 409 when the stock would go below zero. */
@@ -71,19 +76,30 @@ export class InventoryService {
     return movement;
   }
 
-  /** GET /products/:id/stock-movements: newest first. */
-  async list(productId: number, q: PageQueryDto): Promise<Page<StockMovementResponseDto>> {
+  /**
+   * GET /products/:id/stock-movements: newest first, on the (productId, id) index, by
+   * page or cursor; the total is capped (a product's ledger only grows).
+   */
+  async list(
+    accountId: number,
+    productId: number,
+    q: PageQueryDto,
+  ): Promise<Page<StockMovementResponseDto>> {
     return this.runner.read(async (em) => {
       if (!(await em.exists(Product, { where: { id: productId } }))) {
         throw notFound('Product', productId);
       }
-      const [rows, total] = await em.findAndCount(StockMovement, {
-        where: { productId },
-        order: { id: 'DESC' },
-        skip: (q.page - 1) * q.limit,
-        take: q.limit,
+      const qb = em
+        .createQueryBuilder(StockMovement, 'm')
+        .where('m.productId = :productId', { productId });
+      const { page: _page, cursor: _cursor, ...query } = q;
+      const page = await this.keyset.page(qb, q, {
+        scope: { list: 'stock-movements', caller: accountId, query: { ...query, productId } },
+        direction: 'DESC',
+        columns: [{ column: 'm.id', value: (m) => m.id }],
+        count: (filtered) => cappedCount(filtered),
       });
-      return toPage(rows.map(StockMovementResponseDto.from), total, q.page, q.limit);
+      return { data: page.data.map(StockMovementResponseDto.from), meta: page.meta };
     });
   }
 
@@ -136,10 +152,11 @@ export class InventoryService {
     const rows = await em
       .createQueryBuilder(Product, 'p')
       .withDeleted()
-      .select(['p.id', 'p.stock'])
+      .select(['p.id', 'p.stock', 'p.deletedAt'])
       .where('p.id IN (:...ids)', { ids: changes.map((c) => c.productId) })
       .getMany();
     const stockOf = new Map(rows.map((p) => [p.id, p.stock]));
+    await this.countInStock(em, rows, changes);
     const movements = changes.map((c) =>
       em.create(StockMovement, {
         productId: c.productId,
@@ -158,5 +175,27 @@ export class InventoryService {
       ids.push(Number(res.identifiers[0]?.id));
     }
     return ids;
+  }
+
+  /**
+   * The in-stock counter (counters/list-counters.ts) for every stock change recorded
+   * here: a product whose stock crossed 0 (the stock before is the one after minus the
+   * delta, both read under the row lock) is one more or one fewer in stock. Deleted
+   * products are not counted.
+   */
+  private async countInStock(
+    em: EntityManager,
+    rows: readonly Product[],
+    changes: readonly { productId: number; delta: number }[],
+  ): Promise<void> {
+    const delta = new Map<number, number>();
+    for (const c of changes) delta.set(c.productId, (delta.get(c.productId) ?? 0) + c.delta);
+    const flips = rows
+      .filter((p) => p.deletedAt === null)
+      .map((p) => {
+        const before = p.stock - (delta.get(p.id) ?? 0);
+        return bump(PRODUCTS_IN_STOCK, p.id, Number(p.stock > 0) - Number(before > 0));
+      });
+    await this.counters.apply(em, flips);
   }
 }

@@ -16,6 +16,7 @@ import {
   ShippingSnapshot,
   shippingSnapshot,
 } from '../addresses/shipping';
+import { placementCounterStatements } from '../counters/list-counters';
 import { orderMovementsStatement } from '../inventory/stock-ledger';
 import { OrderResponseDto } from './dto/order-response.dto';
 import { Order } from './entities/order.entity';
@@ -181,12 +182,28 @@ export function* placeOrder(
       i.lineTotalCents,
     ]),
   );
+  yield* listCounters(orderId, found);
   yield orderMovements(orderId, accountId, merged, byId, stamp);
   return OrderResponseDto.from(
     { id: orderId, orderDate: now, status: 'pending', totalCents },
     customer,
     items,
     shipping,
+  );
+}
+
+/**
+ * The list counters (counters/list-counters.ts): one more pending order, and one product
+ * fewer in stock for each this order emptied (its stock, read after the decrement, is 0).
+ */
+function* listCounters(
+  orderId: number,
+  found: readonly CustomerProductRow[],
+): StatementScript<void> {
+  const emptied = found.filter((r) => r.id !== null && Number(r.stock) === 0);
+  yield placementCounterStatements(
+    orderId,
+    emptied.map((r) => Number(r.id)),
   );
 }
 

@@ -1,3 +1,5 @@
+import { testKeyset } from '../common/pagination/page-fakes.testspec';
+import { ListCountersService } from '../counters/list-counters.service';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { AuthUser } from '../common/decorators/current-user.decorator';
 import { DomainError } from '../common/errors/domain-error';
@@ -24,6 +26,7 @@ function fakeManager(products: FakeProduct[], opts: { orderStatus?: OrderStatus 
   const updates: { table: string; params: Record<string, number> }[] = [];
   const inserted: unknown[] = [];
   const totals: unknown[] = [];
+  const counterBumps: unknown[] = [];
   const movements: unknown[][] = [];
   const order = { id: 77, customerId: 5, status: opts.orderStatus ?? 'pending', totalCents: 0 };
   const chain = (table: string) => {
@@ -64,7 +67,7 @@ function fakeManager(products: FakeProduct[], opts: { orderStatus?: OrderStatus 
               priceCents: p.priceCents,
               stock: p.stock,
             }))
-          : [{ ...c, id: null, name: null, priceCents: null }],
+          : [{ ...c, id: null, name: null, priceCents: null, stock: null }],
       };
     }
     if (sql.startsWith('UPDATE products SET stock = stock - ?')) {
@@ -98,6 +101,10 @@ function fakeManager(products: FakeProduct[], opts: { orderStatus?: OrderStatus 
       }
       inserted.push(rows);
       return { raw: 1, affected: rows.length };
+    }
+    if (sql.startsWith('UPDATE list_counters SET n = n + ?')) {
+      counterBumps.push(params);
+      return { affected: 1 };
     }
     if (sql.startsWith('INSERT INTO stock_movements')) {
       for (let i = 0; i < params.length; i += 6) movements.push(params.slice(i, i + 6));
@@ -135,7 +142,15 @@ function fakeManager(products: FakeProduct[], opts: { orderStatus?: OrderStatus 
       return qb;
     }),
   };
-  return { em: em as unknown as EntityManager, updates, inserted, totals, movements, raw: em };
+  return {
+    em: em as unknown as EntityManager,
+    updates,
+    inserted,
+    totals,
+    counterBumps,
+    movements,
+    raw: em,
+  };
 }
 
 const customer: AuthUser = { id: 1, role: 'customer', customerId: 5, sessionId: 's' };
@@ -168,6 +183,22 @@ describe('OrderPlacementService', () => {
     expect(order.total).toBe('0.30');
     // The order row's total, stored with the lines, is the one answered.
     expect(totals).toEqual([[30, 77]]);
+  });
+
+  it('counts the pending order and the product it emptied in the list counters', async () => {
+    const { em, counterBumps } = fakeManager([
+      { id: 1, name: 'Last', priceCents: 10, stock: 2 },
+      { id: 2, name: 'Plenty', priceCents: 10, stock: 9 },
+    ]);
+    await placement.place(em, 5, [
+      { productId: 1, quantity: 2 },
+      { productId: 2, quantity: 1 },
+    ]);
+    // Order 77 in shard 77 % 64; product 1 (now 0 in stock) in shard 1 % 16.
+    expect(counterBumps).toEqual([
+      [1, 'orders:pending', 13],
+      [-1, 'products:inStock', 1],
+    ]);
   });
 
   it('snapshots name and price and merges duplicate lines', async () => {
@@ -313,7 +344,18 @@ describe('OrdersService', () => {
       changed: jest.fn(async (o: unknown) => o),
       placed: jest.fn(async (r: unknown) => r),
     } as unknown as OrderCacheChanges;
-    return new OrdersService(runnerFor(em), placement, idempotency, inventory, cacheChanges);
+    const counters = {
+      orderMoved: jest.fn(),
+    } as unknown as ListCountersService;
+    return new OrdersService(
+      runnerFor(em),
+      placement,
+      idempotency,
+      testKeyset(),
+      counters,
+      inventory,
+      cacheChanges,
+    );
   };
 
   it('refuses a customer ordering for someone else (403) and an admin without customerId (400)', async () => {

@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import { AuthUser } from '../common/decorators/current-user.decorator';
 import { conflict, forbidden, invalid, notFound } from '../common/errors/domain-error';
-import { Page, toPage } from '../common/pagination/page.dto';
+import { cappedCount, Keyset, ListTotal, sqlDate } from '../common/pagination/keyset';
+import { Page } from '../common/pagination/page.dto';
+import { ordersWith } from '../counters/list-counters';
+import { ListCountersService } from '../counters/list-counters.service';
 import { Customer } from '../customers/entities/customer.entity';
 import { TransactionRunner } from '../database/transaction-runner';
 import { IdempotencyService, IdempotentResult } from '../idempotency/idempotency.service';
@@ -11,7 +14,7 @@ import { CreateOrderDto } from './dto/create-order.dto';
 import { OrderQueryDto } from './dto/order-query.dto';
 import { OrderResponseDto, shippingOf } from './dto/order-response.dto';
 import { OrderItem } from './entities/order-item.entity';
-import { Order, OrderStatus } from './entities/order.entity';
+import { Order, ORDER_STATUSES, OrderStatus } from './entities/order.entity';
 import { OrderCacheChanges } from './order-cache-changes';
 import { OrderPlacementService } from './order-placement.service';
 import { canTransition, cancellableFrom } from './order-rules';
@@ -28,6 +31,8 @@ export class OrdersService {
     private readonly runner: TransactionRunner,
     private readonly placement: OrderPlacementService,
     private readonly idempotency: IdempotencyService,
+    private readonly keyset: Keyset,
+    private readonly counters: ListCountersService,
     private readonly inventory: InventoryService,
     private readonly cacheChanges: OrderCacheChanges,
   ) {}
@@ -66,30 +71,68 @@ export class OrdersService {
         { field: 'from', message: 'from must not be after to' },
       ]);
     }
+    const own = user.role === 'admin' ? undefined : ownCustomerId(user);
     return this.runner.read(async (em) => {
-      const qb = em
-        .createQueryBuilder(Order, 'o')
-        .innerJoinAndSelect('o.customer', 'c')
-        .orderBy('o.orderDate', 'DESC')
-        .addOrderBy('o.id', 'DESC')
-        .offset((q.page - 1) * q.limit)
-        .limit(q.limit);
-      if (user.role !== 'admin') qb.andWhere('o.customerId = :own', { own: ownCustomerId(user) });
+      // No join: the page's customers are read by id afterwards (a join here let MySQL
+      // start from customers and sort every order).
+      const qb = em.createQueryBuilder(Order, 'o');
+      const customerId = own ?? q.customerId;
+      if (own !== undefined) qb.andWhere('o.customerId = :own', { own });
       if (q.customerId !== undefined) qb.andWhere('o.customerId = :cid', { cid: q.customerId });
       if (q.status !== undefined) qb.andWhere('o.status = :status', { status: q.status });
       // Bound as UTC 'YYYY-MM-DD HH:MM:SS.mmm' text: compares right on SQLite and MySQL alike.
       if (from) qb.andWhere('o.orderDate >= :from', { from: sqlDate(from) });
       if (to) qb.andWhere('o.orderDate <= :to', { to: sqlDate(to) });
-      const [orders, total] = await qb.getManyAndCount();
-      const items = await this.itemsOf(
-        em,
-        orders.map((o) => o.id),
+      const { page: _page, cursor: _cursor, ...query } = q;
+      const page = await this.keyset.page(qb, q, {
+        scope: { list: 'orders', caller: user.id, query },
+        direction: 'DESC',
+        columns: [
+          { column: 'o.orderDate', value: (o) => sqlDate(o.orderDate) },
+          { column: 'o.id', value: (o) => o.id },
+        ],
+        count: (filtered) => this.count(em, filtered, q, customerId, Boolean(from || to)),
+      });
+      const ids = page.data.map((o) => o.id);
+      const [items, customers] = await Promise.all([
+        this.itemsOf(em, ids),
+        this.customersOf(em, page.data),
+      ]);
+      const data = page.data.map((o) =>
+        OrderResponseDto.from(
+          o,
+          customers.get(o.customerId) as Customer,
+          items.get(o.id) ?? [],
+          shippingOf(o),
+        ),
       );
-      const data = orders.map((o) =>
-        OrderResponseDto.from(o, o.customer as Customer, items.get(o.id) ?? [], shippingOf(o)),
-      );
-      return toPage(data, total, q.page, q.limit);
+      return { data, meta: page.meta };
     });
+  }
+
+  /**
+   * A customer's orders: counted on the (customerId, status, orderDate) index, as many
+   * entries as that customer has. All orders, or one status: the counters. Dates: capped.
+   */
+  private async count(
+    em: EntityManager,
+    qb: SelectQueryBuilder<Order>,
+    q: OrderQueryDto,
+    customerId: number | undefined,
+    dated: boolean,
+  ): Promise<ListTotal> {
+    if (dated) return cappedCount(qb);
+    if (customerId !== undefined) return { total: await qb.getCount(), exact: true };
+    const names = q.status ? [ordersWith(q.status)] : ORDER_STATUSES.map(ordersWith);
+    const sums = await this.counters.read(names, em);
+    return { total: [...sums.values()].reduce((a, b) => a + b, 0), exact: true };
+  }
+
+  private async customersOf(em: EntityManager, orders: Order[]): Promise<Map<number, Customer>> {
+    const ids = [...new Set(orders.map((o) => o.customerId))];
+    if (ids.length === 0) return new Map();
+    const rows = await em.find(Customer, { where: { id: In(ids) } });
+    return new Map(rows.map((c) => [c.id, c]));
   }
 
   /** PATCH /orders/:id/status (admin). Cancelling here restores stock like /cancel. */
@@ -109,6 +152,7 @@ export class OrdersService {
         .where('id = :id AND status = :from', { id, from: order.status })
         .execute();
       if (res.affected !== 1) throw conflict(`Order ${id} was changed concurrently; reload it`);
+      await this.counters.orderMoved(em, id, order.status, to);
       return this.reload(em, id);
     });
     return this.cacheChanges.changed(changed, to === 'cancelled');
@@ -136,12 +180,15 @@ export class OrdersService {
     allowed: OrderStatus[],
     accountId: number,
   ): Promise<OrderResponseDto> {
-    const res = await em
-      .createQueryBuilder()
-      .update(Order)
-      .set({ status: 'cancelled' })
-      .where({ id: order.id, status: In(allowed) })
-      .execute();
+    // Conditional on the status read (not any allowed one): the counters move from it.
+    const res = allowed.includes(order.status)
+      ? await em
+          .createQueryBuilder()
+          .update(Order)
+          .set({ status: 'cancelled' })
+          .where({ id: order.id, status: order.status })
+          .execute()
+      : { affected: 0 };
     if (res.affected !== 1) {
       const current = await em.findOne(Order, { where: { id: order.id } });
       throw conflict(
@@ -152,7 +199,9 @@ export class OrdersService {
       where: { orderId: order.id },
       order: { productId: 'ASC' },
     });
+    // The ledger's restock also moves the in-stock counter for products it refills.
     await this.inventory.restock(em, order.id, accountId, items);
+    await this.counters.orderMoved(em, order.id, order.status, 'cancelled');
     return this.reload(em, order.id);
   }
 
@@ -201,8 +250,4 @@ export class OrdersService {
     }
     return byOrder;
   }
-}
-
-function sqlDate(d: Date): string {
-  return d.toISOString().replace('T', ' ').replace('Z', '');
 }

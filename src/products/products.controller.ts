@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { SharedCache } from '../common/decorators/cache-policy.decorator';
+import { PerUserCache, SharedCache } from '../common/decorators/cache-policy.decorator';
 import { AuthUser, CurrentUser } from '../common/decorators/current-user.decorator';
 import { QueryRoles, Roles } from '../common/decorators/roles.decorator';
 import { CacheTags } from '../http-cache/cache-tags';
@@ -19,10 +19,11 @@ import { ProductsService } from './products.service';
 export class ProductsController {
   constructor(private readonly products: ProductsService) {}
 
+  // Cached per caller, not shared: the page's nextCursor is bound to who asked.
   @Get()
   // The list's members and order, the in-stock set, and each product it shows.
   // A stock threshold (stockBelow) moves with every stock change.
-  @SharedCache((page: ProductPageDto, _user, query) => [
+  @PerUserCache((page: ProductPageDto, _user, query) => [
     CacheTags.allProducts,
     CacheTags.productSet,
     CacheTags.inStockSet,
@@ -35,8 +36,8 @@ export class ProductsController {
   })
   @QueryRoles({ stockBelow: ['admin'] })
   @ApiProblems(400, 403, 404)
-  list(@Query() query: ProductQueryDto): Promise<ProductPageDto> {
-    return this.products.list(query);
+  list(@CurrentUser() user: AuthUser, @Query() query: ProductQueryDto): Promise<ProductPageDto> {
+    return this.products.list(user, query);
   }
 
   @Get(':id')

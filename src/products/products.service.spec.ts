@@ -5,6 +5,9 @@ import { CategoriesService } from '../categories/categories.service';
 import { TransactionRunner } from '../database/transaction-runner';
 import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
 import { InventoryService } from '../inventory/inventory.service';
+import { Keyset } from '../common/pagination/keyset';
+import { testKeyset } from '../common/pagination/page-fakes.testspec';
+import { ListCountersService } from '../counters/list-counters.service';
 import { Product } from './entities/product.entity';
 import { ProductsService } from './products.service';
 
@@ -48,6 +51,8 @@ describe('ProductsService', () => {
     findOne: jest.fn(),
     update: jest.fn(),
     createQueryBuilder: () => words,
+    getRepository: () => repo,
+    connection: { options: { type: 'better-sqlite3' } },
   };
   const runner = {
     run: jest.fn((work: (m: EntityManager) => Promise<unknown>) =>
@@ -61,6 +66,7 @@ describe('ProductsService', () => {
   };
   const inventory = { recordInitial: jest.fn().mockResolvedValue(undefined) };
   const cache = { changed: jest.fn().mockResolvedValue(undefined) };
+  const counters = { apply: jest.fn().mockResolvedValue(undefined), read: jest.fn() };
 
   beforeEach(async () => {
     jest.clearAllMocks();
@@ -70,6 +76,8 @@ describe('ProductsService', () => {
         { provide: getRepositoryToken(Product), useValue: repo },
         { provide: CacheInvalidation, useValue: cache },
         { provide: TransactionRunner, useValue: runner },
+        { provide: ListCountersService, useValue: counters },
+        { provide: Keyset, useValue: testKeyset() },
         { provide: CategoriesService, useValue: categories },
         { provide: InventoryService, useValue: inventory },
       ],
@@ -108,6 +116,8 @@ describe('ProductsService', () => {
       'p:stock',
       'cat:set',
     );
+    // One more product; the in-stock counter moves with the initial movement.
+    expect(counters.apply).toHaveBeenCalledWith(em, [{ name: 'products', shard: 1, delta: 1 }]);
   });
 
   it('maps a duplicate sku to a conflict', async () => {
@@ -150,11 +160,7 @@ describe('ProductsService', () => {
   it('soft-deletes and frees the sku', async () => {
     repo.findOne.mockResolvedValue(product({ sku: 'A' }));
     await service.remove(1);
-    expect(em.update).toHaveBeenCalledWith(
-      Product,
-      { id: 1 },
-      { sku: null, deletedAt: expect.any(Date) },
-    );
+    expect(repo.update).toHaveBeenCalledWith({ id: 1 }, { sku: null, deletedAt: expect.any(Date) });
     // Out of the search index too, in the same transaction.
     expect(words.delete).toHaveBeenCalled();
     expect(words.values).not.toHaveBeenCalled();
@@ -165,11 +171,18 @@ describe('ProductsService', () => {
       'p:stock',
       'cat:set',
     );
+    expect(counters.apply).toHaveBeenCalledWith(em, [
+      { name: 'products', shard: 1, delta: -1 },
+      { name: 'products:inStock', shard: 1, delta: -1 },
+    ]);
   });
 
   it('refuses minPrice above maxPrice before querying', async () => {
     await expect(
-      service.list({ page: 1, limit: 20, minPrice: 500, maxPrice: 100 }),
+      service.list(
+        { id: 1, role: 'customer', customerId: 1, sessionId: 's' },
+        { page: 1, limit: 20, minPrice: 500, maxPrice: 100 },
+      ),
     ).rejects.toMatchObject({
       code: 'invalid',
     });

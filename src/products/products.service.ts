@@ -1,29 +1,32 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
+import { AuthUser } from '../common/decorators/current-user.decorator';
 import { CategoriesService } from '../categories/categories.service';
 import { productsInCategory } from '../categories/category-filter';
-import { TransactionRunner } from '../database/transaction-runner';
 import { InventoryService } from '../inventory/inventory.service';
 import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
 import { CacheTags } from '../http-cache/cache-tags';
 import { conflict, invalid, notFound } from '../common/errors/domain-error';
 import { isDuplicateError } from '../common/errors/problem';
-import { Page, toPage } from '../common/pagination/page.dto';
+import { cappedCount, Keyset, ListPlan, ListTotal, sqlDate } from '../common/pagination/keyset';
+import { Page } from '../common/pagination/page.dto';
+import { isMysql } from '../database/typeorm-options';
+import { TransactionRunner } from '../database/transaction-runner';
+import { bump, PRODUCTS, PRODUCTS_IN_STOCK } from '../counters/list-counters';
+import { ListCountersService } from '../counters/list-counters.service';
 import { CreateProductDto } from './dto/create-product.dto';
-import { ProductQueryDto, ProductSort } from './dto/product-query.dto';
+import { ProductQueryDto } from './dto/product-query.dto';
 import { ProductResponseDto } from './dto/product-response.dto';
 import { UpdateProductDto } from './dto/update-product.dto';
 import { Product } from './entities/product.entity';
 import { indexProduct, searchProducts, unindexProduct } from './product-search';
 
-const SORT_COLUMNS: Record<ProductSort, [string, 'ASC' | 'DESC']> = {
-  name: ['p.name', 'ASC'],
-  '-name': ['p.name', 'DESC'],
-  price: ['p.priceCents', 'ASC'],
-  '-price': ['p.priceCents', 'DESC'],
-  createdAt: ['p.createdAt', 'ASC'],
-  '-createdAt': ['p.createdAt', 'DESC'],
+type SortKey = [string, (p: Product) => string | number];
+const SORT_KEYS: Record<'name' | 'price' | 'createdAt', SortKey> = {
+  name: ['p.name', (p) => p.name],
+  price: ['p.priceCents', (p) => p.priceCents],
+  createdAt: ['p.createdAt', (p) => sqlDate(p.createdAt)],
 };
 
 /**
@@ -37,11 +40,13 @@ export class ProductsService {
     @InjectRepository(Product) private readonly products: Repository<Product>,
     private readonly cache: CacheInvalidation,
     private readonly runner: TransactionRunner,
+    private readonly keyset: Keyset,
+    private readonly counters: ListCountersService,
     private readonly categories: CategoriesService,
     private readonly inventory: InventoryService,
   ) {}
 
-  async list(q: ProductQueryDto): Promise<Page<ProductResponseDto>> {
+  async list(user: AuthUser, q: ProductQueryDto): Promise<Page<ProductResponseDto>> {
     if (q.minPrice !== undefined && q.maxPrice !== undefined && q.minPrice > q.maxPrice) {
       throw invalid('minPrice must not exceed maxPrice', [
         { field: 'minPrice', message: 'minPrice must not exceed maxPrice' },
@@ -58,24 +63,79 @@ export class ProductsService {
       const inCategory = productsInCategory('p.id', q.category);
       qb.andWhere(inCategory.sql, inCategory.params);
     }
-    if (q.search) {
-      const { search, page, limit, sort, ...rest } = q;
-      const filtered = Object.values(rest).some((v) => v !== undefined);
-      const options = {
-        sort: sort && SORT_COLUMNS[sort],
-        filtered,
-        offset: (page - 1) * limit,
-        limit,
-      };
-      const [rows, total] = await searchProducts(qb, search, options);
-      return toPage(await this.withCategories(rows), total, page, limit);
+    if (q.search) return this.searchPage(qb, q);
+    const sort = q.sort ?? '-createdAt';
+    const [column, value] = SORT_KEYS[sort.replace('-', '') as keyof typeof SORT_KEYS];
+    // Every filter (category and stockBelow included) is signed into the cursor.
+    const { page: _page, cursor: _cursor, ...query } = q;
+    const plan: ListPlan<Product> = {
+      scope: { list: 'products', caller: user.id, query },
+      direction: sort.startsWith('-') ? 'DESC' : 'ASC',
+      // id as tie-breaker keeps pages stable when sort values repeat.
+      columns: [
+        { column, value },
+        { column: 'p.id', value: (p) => p.id },
+      ],
+      count: (filtered) => this.count(q, filtered),
+    };
+    const page = await this.keyset.page(qb, q, plan);
+    return { data: await this.withCategories(page.data), meta: page.meta };
+  }
+
+  /**
+   * A search pages by page number only (the word index ranks it: no keyset over the
+   * ranking), with its own total; `cursor` with `search` is refused and nextCursor is null.
+   */
+  private async searchPage(
+    qb: SelectQueryBuilder<Product>,
+    q: ProductQueryDto,
+  ): Promise<Page<ProductResponseDto>> {
+    if (q.cursor !== undefined) {
+      const message = 'cursor cannot be combined with search: page by page number';
+      throw invalid(message, [{ field: 'cursor', message }]);
     }
-    const [column, direction] = SORT_COLUMNS[q.sort ?? '-createdAt'];
-    // id as tie-breaker keeps pages stable when sort values repeat.
-    qb.orderBy(column, direction).addOrderBy('p.id', direction);
-    qb.skip((q.page - 1) * q.limit).take(q.limit);
-    const [rows, total] = await qb.getManyAndCount();
-    return toPage(await this.withCategories(rows), total, q.page, q.limit);
+    const { search, page = 1, limit, sort, cursor: _cursor, ...rest } = q;
+    const filtered = Object.values(rest).some((v) => v !== undefined);
+    const order = sort && SORT_KEYS[sort.replace('-', '') as keyof typeof SORT_KEYS];
+    const options = {
+      sort:
+        order && ([order[0], sort?.startsWith('-') ? 'DESC' : 'ASC'] as [string, 'ASC' | 'DESC']),
+      filtered,
+      offset: (page - 1) * limit,
+      limit,
+    };
+    const [rows, total] = await searchProducts(qb, search as string, options);
+    const meta = {
+      page,
+      limit,
+      total,
+      totalPages: Math.ceil(total / limit),
+      totalExact: true,
+      nextCursor: null,
+    };
+    return { data: await this.withCategories(rows), meta };
+  }
+
+  /**
+   * Exact from the counters when only inStock filters. A category (with or without
+   * inStock): exact, counted through its closure range and product_categories, as many
+   * entries as the category's products. Anything else (search, prices, stockBelow): capped.
+   */
+  private async count(q: ProductQueryDto, qb: SelectQueryBuilder<Product>): Promise<ListTotal> {
+    if (
+      q.search ||
+      q.minPrice !== undefined ||
+      q.maxPrice !== undefined ||
+      q.stockBelow !== undefined
+    ) {
+      return cappedCount(qb);
+    }
+    if (q.category !== undefined) return { total: await qb.getCount(), exact: true };
+    const sums = await this.counters.read([PRODUCTS, PRODUCTS_IN_STOCK]);
+    const all = sums.get(PRODUCTS) ?? 0;
+    const inStock = sums.get(PRODUCTS_IN_STOCK) ?? 0;
+    const total = q.inStock === undefined ? all : q.inStock ? inStock : all - inStock;
+    return { total, exact: true };
   }
 
   async get(id: number): Promise<ProductResponseDto> {
@@ -95,6 +155,8 @@ export class ProductsService {
     const saved = await this.runner.run(async (em) => {
       const row = await this.save(product, em);
       if (dto.categoryIds) await this.categories.assign(em, row.id, dto.categoryIds);
+      // The in-stock counter moves with the `initial` movement (inventory.service.ts).
+      await this.counters.apply(em, [bump(PRODUCTS, row.id, 1)]);
       await this.inventory.recordInitial(em, row, accountId);
       return row;
     });
@@ -123,16 +185,28 @@ export class ProductsService {
 
   /** Soft delete: existing orders keep their snapshot; the SKU is freed for reuse. */
   async remove(id: number): Promise<void> {
-    const product = await this.find(id);
     await this.runner.run(async (em) => {
-      await em.update(Product, { id: product.id }, { sku: null, deletedAt: new Date() });
+      const product = await this.find(id, em);
+      await em
+        .getRepository(Product)
+        .update({ id: product.id }, { sku: null, deletedAt: new Date() });
       await unindexProduct(em, product.id);
+      await this.counters.apply(em, [
+        bump(PRODUCTS, id, -1),
+        bump(PRODUCTS_IN_STOCK, id, product.stock > 0 ? -1 : 0),
+      ]);
     });
     await this.cache.changed(...catalogChange(id));
   }
 
-  private async find(id: number): Promise<Product> {
-    const product = await this.products.findOne({ where: { id } });
+  /** In a write, the row is locked on MySQL: its stock decides the in-stock counter. */
+  private async find(id: number, em?: EntityManager): Promise<Product> {
+    const product = em
+      ? await em.getRepository(Product).findOne({
+          where: { id },
+          lock: isMysql(em.connection.options) ? { mode: 'pessimistic_write' } : undefined,
+        })
+      : await this.products.findOne({ where: { id } });
     if (!product) throw notFound('Product', id);
     return product;
   }

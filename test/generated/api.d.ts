@@ -596,14 +596,27 @@ export interface components {
             customerId?: number | null;
         };
         PageMetaDto: {
-            /** @example 1 */
-            page: number;
+            /**
+             * @description The page number; null on a page fetched by cursor.
+             * @example 1
+             */
+            page: number | null;
             /** @example 20 */
             limit: number;
-            /** @example 42 */
+            /**
+             * @description Exact when totalExact is true, else a lower bound (counting stopped at 10,000).
+             * @example 42
+             */
             total: number;
             /** @example 3 */
             totalPages: number;
+            /** @example true */
+            totalExact: boolean;
+            /**
+             * @description Send as `cursor` (with the same filters, sort and limit) for the next page; null on the last.
+             * @example null
+             */
+            nextCursor: string | null;
         };
         AccountPageDto: {
             data: components["schemas"]["AccountResponseDto"][];
@@ -2180,10 +2193,12 @@ export interface operations {
     listAccounts: {
         parameters: {
             query?: {
-                /** @description Page number, from 1. */
+                /** @description Page number, from 1 (default 1); not with `cursor`. */
                 page?: number;
                 /** @description Items per page, 1..100; a larger value is refused, not cut. */
                 limit?: number;
+                /** @description A page's `meta.nextCursor`: the next page (same filters, sort and limit); not with `page`. */
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -3250,10 +3265,12 @@ export interface operations {
     listCustomers: {
         parameters: {
             query?: {
-                /** @description Page number, from 1. */
+                /** @description Page number, from 1 (default 1); not with `cursor`. */
                 page?: number;
                 /** @description Items per page, 1..100; a larger value is refused, not cut. */
                 limit?: number;
+                /** @description A page's `meta.nextCursor`: the next page (same filters, sort and limit); not with `page`. */
+                cursor?: string;
                 /** @description Matches name, e-mail or phone (case-insensitive, literal: `%` and `_` are not wildcards). */
                 search?: string;
             };
@@ -5569,10 +5586,12 @@ export interface operations {
     listStockMovements: {
         parameters: {
             query?: {
-                /** @description Page number, from 1. */
+                /** @description Page number, from 1 (default 1); not with `cursor`. */
                 page?: number;
                 /** @description Items per page, 1..100; a larger value is refused, not cut. */
                 limit?: number;
+                /** @description A page's `meta.nextCursor`: the next page (same filters, sort and limit); not with `page`. */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -5763,7 +5782,7 @@ export interface operations {
     listProducts: {
         parameters: {
             query?: {
-                /** @description Page number, from 1. */
+                /** @description Page number, from 1 (default 1); not with `cursor`. */
                 page?: number;
                 /** @description Items per page, 1..100; a larger value is refused, not cut. */
                 limit?: number;
@@ -5788,6 +5807,8 @@ export interface operations {
                 inStock?: boolean;
                 /** @description Sort order; `-` for descending. Default `-createdAt`. */
                 sort?: "name" | "-name" | "price" | "-price" | "createdAt" | "-createdAt";
+                /** @description A page's `meta.nextCursor`: the next page (same filters, sort and limit); not with `page`. */
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -6851,7 +6872,7 @@ export interface operations {
     listOrders: {
         parameters: {
             query?: {
-                /** @description Page number, from 1. */
+                /** @description Page number, from 1 (default 1); not with `cursor`. */
                 page?: number;
                 /** @description Items per page, 1..100; a larger value is refused, not cut. */
                 limit?: number;
@@ -6862,6 +6883,8 @@ export interface operations {
                 to?: string;
                 /** @description Only this customer's orders (administrators; a customer always sees only its own). */
                 customerId?: number;
+                /** @description A page's `meta.nextCursor`: the next page (same filters, sort and limit); not with `page`. */
+                cursor?: string;
             };
             header?: never;
             path?: never;

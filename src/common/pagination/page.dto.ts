@@ -2,10 +2,15 @@ import { Type } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 
 export class PageMetaDto {
-  @ApiProperty({ type: 'integer', example: 1 }) page: number;
+  /** The page number; null on a page fetched by cursor. */
+  @ApiProperty({ type: 'integer', example: 1, nullable: true }) page: number | null;
   @ApiProperty({ type: 'integer', example: 20 }) limit: number;
+  /** Exact when totalExact is true, else a lower bound (counting stopped at 10,000). */
   @ApiProperty({ type: 'integer', example: 42 }) total: number;
   @ApiProperty({ type: 'integer', example: 3 }) totalPages: number;
+  @ApiProperty({ example: true }) totalExact: boolean;
+  /** Send as `cursor` (with the same filters, sort and limit) for the next page; null on the last. */
+  @ApiProperty({ type: 'string', nullable: true, example: null }) nextCursor: string | null;
 }
 
 export interface Page<T> {
@@ -13,8 +18,9 @@ export interface Page<T> {
   meta: PageMetaDto;
 }
 
-export function toPage<T>(data: T[], total: number, page: number, limit: number): Page<T> {
-  return { data, meta: { page, limit, total, totalPages: Math.ceil(total / limit) } };
+/** The same page with its rows turned into response DTOs. */
+export function mapPage<T, R>(page: Page<T>, map: (row: T) => R): Page<R> {
+  return { data: page.data.map(map), meta: page.meta };
 }
 
 /** A named page schema per item type, so the OpenAPI document shows `data` precisely. */

@@ -1,0 +1,144 @@
+/**
+ * Bulk-loads the app's own tables (created by its migrations) with generated rows, in
+ * set-based INSERT ... SELECT statements over a numbers table: a million products and a
+ * million orders (one item each, 4 statuses, spread over 10,000 customers) in minutes.
+ * Used by the benchmark at size (bench/size.ts) and the query-plan test. Appends: call
+ * again with a larger size to grow the same database.
+ */
+import { DataSource } from 'typeorm';
+import { rebuildCounters } from '../../src/counters/list-counters';
+import { isMysql } from '../../src/database/typeorm-options';
+
+export const BULK_CUSTOMERS = 10_000;
+/** Words of product names: `lamp` is in 1 of 25 names, RARE_TERM in one only. */
+const WORDS = [
+  'lamp',
+  'desk',
+  'chair',
+  'table',
+  'shelf',
+  'mug',
+  'kettle',
+  'blanket',
+  'pillow',
+  'rug',
+  'vase',
+  'clock',
+  'mirror',
+  'frame',
+  'candle',
+  'basket',
+  'bowl',
+  'plate',
+  'glass',
+  'jar',
+  'towel',
+  'sofa',
+  'stool',
+  'bench',
+  'cabinet',
+];
+export const RARE_TERM = 'zephyrine';
+const STATUSES = ['pending', 'paid', 'shipped', 'delivered'];
+const CHUNK = 100_000;
+
+interface Sizes {
+  products: number;
+  orders: number;
+  customers: number;
+}
+
+async function count(ds: DataSource, table: string): Promise<number> {
+  const [row] = await ds.query<{ n: number | string }[]>(`SELECT COUNT(*) AS n FROM ${table}`);
+  return Number(row.n);
+}
+
+async function maxId(ds: DataSource, table: string): Promise<number> {
+  const [row] = await ds.query<{ n: number | string | null }[]>(
+    `SELECT MAX(id) AS n FROM ${table}`,
+  );
+  return Number(row.n ?? 0);
+}
+
+/** Grows the tables to the given sizes (rows already there count). */
+export async function bulkLoad(ds: DataSource, want: Sizes): Promise<void> {
+  const mysql = isMysql(ds.options);
+  const at = (seconds: string) =>
+    mysql
+      ? `TIMESTAMPADD(SECOND, ${seconds}, '2024-01-01 00:00:00')`
+      : `strftime('%Y-%m-%d %H:%M:%f', '2024-01-01 00:00:00', '+' || (${seconds}) || ' seconds')`;
+  const div = (a: string, b: number) => (mysql ? `(${a} DIV ${b})` : `(${a} / ${b})`);
+  const concat = (...parts: string[]) =>
+    mysql ? `CONCAT(${parts.join(', ')})` : parts.join(' || ');
+  await ds.query('DROP TABLE IF EXISTS bench_numbers');
+  await ds.query('CREATE TABLE bench_numbers (n INTEGER PRIMARY KEY)');
+  const thousand = Array.from({ length: 1000 }, (_, i) => i);
+  await ds.query(
+    `INSERT INTO bench_numbers (n) VALUES ${thousand.map((i) => `(${i})`).join(', ')}`,
+  );
+  // n from `from` to `to` - 1, in one set: two copies of 0..999 make 0..999,999.
+  const series = (from: number, to: number) =>
+    `SELECT a.n * 1000 + b.n AS n FROM bench_numbers a CROSS JOIN bench_numbers b ` +
+    `WHERE a.n >= ${Math.floor(from / 1000)} AND a.n <= ${Math.floor((to - 1) / 1000)} ` +
+    `AND a.n * 1000 + b.n >= ${from} AND a.n * 1000 + b.n < ${to}`;
+  const words = (i: string, k: number) =>
+    `CASE (${i}) % ${WORDS.length} ${WORDS.map((w, j) => `WHEN ${(j + k) % WORDS.length} THEN '${w}'`).join(' ')} END`;
+  const inChunks = async (
+    have: number,
+    target: number,
+    insert: (from: number, to: number) => string,
+  ) => {
+    for (let from = have; from < target; from += CHUNK) {
+      await ds.query(insert(from, Math.min(target, from + CHUNK)));
+    }
+  };
+  try {
+    // Explicit, contiguous ids: MySQL may skip auto-increment values between bulk inserts,
+    // and the orders' items and customers are named by id.
+    const customers = await count(ds, 'customers');
+    const firstCustomer = (await maxId(ds, 'customers')) + 1 - customers;
+    await inChunks(
+      customers,
+      want.customers,
+      (from, to) =>
+        `INSERT INTO customers (id, name, email, phone, createdAt, updatedAt) SELECT ${firstCustomer} + n, ` +
+        `${concat("'Customer '", 'n')}, ${concat("'customer-'", 'n', "'@bench.example'")}, '+4915100000000', ` +
+        `${at('n')}, ${at('n')} FROM (${series(from, to)}) s`,
+    );
+    const products = await count(ds, 'products');
+    const firstProduct = (await maxId(ds, 'products')) + 1 - products;
+    await inChunks(
+      products,
+      want.products,
+      (from, to) =>
+        `INSERT INTO products (id, name, description, sku, priceCents, stock, createdAt, updatedAt) SELECT ${firstProduct} + n, ` +
+        `CASE WHEN n = 777 THEN ${concat("'Lantern '", `'${RARE_TERM}'`)} ELSE ${concat(words('n', 0), "' '", words(div('n', 25), 7), "' '", 'n')} END, ` +
+        `${concat("'A '", words(div('n', 625), 3), "' for the home'")}, ${concat("'SKU-'", 'n')}, ` +
+        `(n * 7919) % 100000 + 100, CASE WHEN n % 10 = 0 THEN 0 ELSE 1000 END, ${at('n')}, ${at('n')} ` +
+        `FROM (${series(from, to)}) s`,
+    );
+    const orders = await count(ds, 'orders');
+    const firstOrder = (await maxId(ds, 'orders')) + 1 - orders;
+    await inChunks(
+      orders,
+      want.orders,
+      (from, to) =>
+        `INSERT INTO orders (id, customerId, status, totalCents, orderDate, createdAt, updatedAt) SELECT ${firstOrder} + n, ` +
+        `${firstCustomer} + n % ${want.customers}, CASE n % 4 ${STATUSES.map((st, i) => `WHEN ${i} THEN '${st}'`).join(' ')} END, ` +
+        `(n * 7919) % 100000 + 100, ${at('n * 30')}, ${at('n * 30')}, ${at('n * 30')} FROM (${series(from, to)}) s`,
+    );
+    await inChunks(
+      orders,
+      want.orders,
+      (from, to) =>
+        `INSERT INTO order_items (orderId, productId, name, unitPriceCents, quantity, lineTotalCents) SELECT ` +
+        `${firstOrder} + n, ${firstProduct} + n % ${want.products}, 'Bench item', (n * 7919) % 100000 + 100, 1, ` +
+        `(n * 7919) % 100000 + 100 FROM (${series(from, to)}) s`,
+    );
+  } finally {
+    await ds.query('DROP TABLE IF EXISTS bench_numbers');
+  }
+  await rebuildCounters((sql, params) => ds.query(sql, params));
+  // Fresh statistics, as a shop's would be (MySQL samples them; SQLite plans without).
+  if (mysql) await ds.query('ANALYZE TABLE customers, products, orders, order_items');
+}
