@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { AuthUser } from '../common/decorators/current-user.decorator';
 import { forbidden, notFound, unprocessable } from '../common/errors/domain-error';
-import { Customer } from '../customers/entities/customer.entity';
+import { lockCustomer } from '../customers/lock-customer';
 import { TransactionRunner } from '../database/transaction-runner';
 import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
 import { CacheTags } from '../http-cache/cache-tags';
-import { isMysql } from '../database/typeorm-options';
 import { AddressDto, UpdateAddressDto } from './dto/address.dto';
 import { AddressListDto, AddressResponseDto } from './dto/address-response.dto';
 import { Address } from './entities/address.entity';
@@ -79,18 +77,4 @@ function customerOf(user: AuthUser): number {
 /** The fields a PATCH gives (undefined means "keep"; null clears an optional one). */
 function definedFields(dto: UpdateAddressDto): Partial<Address> {
   return Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined));
-}
-
-/**
- * MySQL: the customer's row lock makes the count and the insert of concurrent creates take
- * turns (SQLite runs one transaction at a time anyway).
- */
-async function lockCustomer(em: EntityManager, customerId: number): Promise<void> {
-  if (!isMysql(em.connection.options)) return;
-  await em
-    .createQueryBuilder(Customer, 'c')
-    .select('c.id')
-    .where('c.id = :customerId', { customerId })
-    .setLock('pessimistic_write')
-    .getRawOne();
 }

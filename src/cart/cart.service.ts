@@ -5,7 +5,7 @@ import { conflict, notFound, unprocessable } from '../common/errors/domain-error
 import { isDuplicateError } from '../common/errors/problem';
 import { TransactionRunner } from '../database/transaction-runner';
 import { isMysql } from '../database/typeorm-options';
-import { Customer } from '../customers/entities/customer.entity';
+import { lockCustomer } from '../customers/lock-customer';
 import { MAX_LINES } from '../orders/dto/create-order.dto';
 import { IdempotencyService, IdempotentResult } from '../idempotency/idempotency.service';
 import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
@@ -44,7 +44,7 @@ export class CartService {
   async setItem(user: AuthUser, productId: number, quantity: number): Promise<CartResponseDto> {
     const customerId = ownCustomerId(user);
     const cart = await this.runner.run(async (em) => {
-      await lockCart(em, customerId);
+      await lockCustomer(em, customerId);
       const product = await em.findOne(Product, { where: { id: productId } });
       if (!product) throw notFound('Product', productId);
       if (quantity === 0) {
@@ -98,13 +98,13 @@ export class CartService {
   ): Promise<IdempotentResult> {
     const customerId = ownCustomerId(user);
     assertOneShippingChoice(shipping);
-    const lockCustomer = isMysql(this.dataSource.options);
+    const lockRow = isMysql(this.dataSource.options);
     const result = await this.idempotency.executeScript(
       // The address is part of the request: the same key with another one is a 422.
       { accountId: user.id, key, method: 'POST', path: '/cart/checkout', body: shipping },
       201,
       () =>
-        checkoutScript({ customerId, lockCustomer }, (lines) =>
+        checkoutScript({ customerId, lockCustomer: lockRow }, (lines) =>
           this.placement.script(customerId, lines, user.id, shipping),
         ),
     );
@@ -128,21 +128,4 @@ export class CartService {
         .map((item) => ({ item, product: byId.get(item.productId) as Product })),
     );
   }
-}
-
-/**
- * Makes this customer's cart writes take turns, so the line count a PUT reads is still
- * true when it inserts (two concurrent PUTs of a 50th and a 51st product must not both
- * see 49). On MySQL, a lock on the customer's row, taken before any plain read: the
- * snapshot (REPEATABLE READ takes it at the first plain read) then holds every cart write
- * committed before the lock was granted. SQLite runs one transaction at a time anyway.
- */
-async function lockCart(em: EntityManager, customerId: number): Promise<void> {
-  if (!isMysql(em.connection.options)) return;
-  await em
-    .createQueryBuilder(Customer, 'c')
-    .select('c.id')
-    .where('c.id = :customerId', { customerId })
-    .setLock('pessimistic_write')
-    .getRawOne();
 }
