@@ -2,28 +2,25 @@
  * hostile-bodies: cached product reads while another client sends 1 MB hostile bodies
  * (80,000+ keys; nesting 1 MB deep) to POST /auth/login in a loop. Reads run alone (A) and
  * under the attack (B) in interleaved rounds, A B A B ..., and each side reports its median
- * round, so that drift of a shared machine falls on both alike. The bodies are refused by
+ * round, so that drift of a shared machine falls on both alike. The attacker is a process of
+ * its own (hostile-attacker.js), as another client would be. The bodies are refused by
  * the JSON parser's scan (src/common/json-body.ts) before anything else runs.
  */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { join } from 'node:path';
 import { load, LoadResult } from './load';
 
-const MB = 1024 * 1024;
-/** Just within the 1 MB body limit. */
-const BODIES = [
-  `{${'"k":1,'.repeat(MB / 6 - 1)}"k":1}`,
-  '{"a":'.repeat(MB / 5 - 1),
-  '['.repeat(MB - 1),
-];
+/** The attacker's result, with the CPU its own process used (% of a core). */
+export type AttackResult = LoadResult & { cpuPercent: number };
 
 export interface HostileResult {
   alone: LoadResult;
   attacked: LoadResult;
-  attacker: LoadResult;
+  attacker: AttackResult;
 }
 
-function median(rounds: LoadResult[]): LoadResult {
+function median<T extends LoadResult>(rounds: T[]): T {
   const sorted = [...rounds].sort((a, b) => a.reqPerSec - b.reqPerSec);
   return sorted[Math.floor((sorted.length - 1) / 2)];
 }
@@ -43,7 +40,7 @@ export async function hostileBodies(opts: {
   await Promise.all([reads('warm-up', opts.warm), attack(opts.warm)]);
   const alone: LoadResult[] = [];
   const attacked: LoadResult[] = [];
-  const attackers: LoadResult[] = [];
+  const attackers: AttackResult[] = [];
   const cpu = new CpuMeter(opts.serverPid);
   for (let round = 0; round < opts.rounds; round++) {
     cpu.start();
@@ -60,7 +57,7 @@ export async function hostileBodies(opts: {
     console.log(
       `hostile-bodies round ${round + 1}: alone ${alone[round].reqPerSec} req/s, ` +
         `attacked ${r.reqPerSec} req/s p99 ${r.p99} ms, attacker ${a.reqPerSec} req/s ${JSON.stringify(a.statuses)}; ` +
-        `CPU % of a core alone ${cpuAlone}, attacked ${cpuAttacked}`,
+        `CPU % of a core alone ${cpuAlone}, attacked ${cpuAttacked}, attacker ${a.cpuPercent}`,
     );
   }
   return { alone: median(alone), attacked: median(attacked), attacker: median(attackers) };
@@ -101,54 +98,37 @@ class CpuMeter {
 
 /**
  * One client, sending the next body as soon as the last is answered, on a new connection
- * each time: the server closes the connection after refusing a body it did not read to the
- * end (Fastify does so after any body-parser error), which autocannon counts as errors.
+ * each time (the server closes the connection after refusing a body), in a process of its
+ * own (`hostile-attacker.js`): another client, not more work for the readers' event loop.
  */
-async function attackLoop(url: string, seconds: number, name: string): Promise<LoadResult> {
-  const statuses: Record<string, number> = {};
-  const latencies: number[] = [];
-  let errors = 0;
-  const until = performance.now() + seconds * 1000;
-  for (let n = 0; performance.now() < until; n++) {
-    const body = BODIES[n % BODIES.length];
-    const start = performance.now();
-    const status = await new Promise<number>((resolve) => {
-      const req = request(
-        `${url}/api/v1/auth/login`,
-        {
-          method: 'POST',
-          agent: false,
-          headers: {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(body),
-          },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        },
-      );
-      req.on('error', () => resolve(0));
-      req.end(body);
+function attackLoop(url: string, seconds: number, name: string): Promise<AttackResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [join(__dirname, 'hostile-attacker.js'), url, String(seconds)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`hostile attacker exited with ${code}`));
+      const r = JSON.parse(out) as Omit<LoadResult, 'name' | 'non2xx'> & { cpuPercent: number };
+      resolve({
+        name,
+        reqPerSec: r.reqPerSec,
+        p50: r.p50,
+        p99: r.p99,
+        errors: r.errors,
+        non2xx: Object.entries(r.statuses)
+          .filter(([code]) => !code.startsWith('2'))
+          .reduce((sum, [, count]) => sum + count, 0),
+        statuses: r.statuses,
+        total: r.total,
+        cpuPercent: r.cpuPercent,
+      });
     });
-    latencies.push(performance.now() - start);
-    if (status === 0) errors++;
-    else statuses[status] = (statuses[status] ?? 0) + 1;
-  }
-  latencies.sort((a, b) => a - b);
-  const at = (p: number) =>
-    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0);
-  const total = latencies.length - errors;
-  return {
-    name,
-    reqPerSec: Math.round(total / seconds),
-    p50: at(0.5),
-    p99: at(0.99),
-    errors,
-    non2xx: Object.entries(statuses)
-      .filter(([code]) => !code.startsWith('2'))
-      .reduce((sum, [, count]) => sum + count, 0),
-    statuses,
-    total,
-  };
+  });
 }
