@@ -16,7 +16,7 @@ import { execSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { driverPlaceOrderBaselines } from './bench/driver-baseline';
+import { openDriverBaselines } from './bench/driver-baseline';
 import { hostileBodies } from './bench/hostile';
 import { load, LoadResult } from './bench/load';
 import { mixedScenario, renderMixed, seedMixedCatalog } from './bench/mixed';
@@ -29,13 +29,57 @@ const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const WARM = quick ? 1 : 3;
 const SECONDS = quick ? 2 : 10;
-/** Interleaved rounds of the hostile-bodies scenario (reads alone, reads attacked). */
+/** Interleaved rounds of every side-by-side measurement (scenario, baseline, scenario...). */
 const ROUNDS = quick ? 1 : 5;
 const mixedOnly = process.argv.includes('--mixed');
 const sizeArg = process.argv.indexOf('--size');
 const size = sizeArg >= 0 ? Number(process.argv[sizeArg + 1]) : undefined;
 /** The benchmark at size in --quick: enough rows to break, not to time. */
 const QUICK_SIZE = 20_000;
+
+type Next = () => { path: string; headers?: Record<string, string>; body?: string };
+
+/** A scenario and its baselines in turns: each side's median round, and median ratios. */
+interface SideBySide {
+  a: LoadResult;
+  b: LoadResult[];
+  /** Per baseline: the median over the rounds of (scenario / baseline) in that round. */
+  ratios: number[];
+}
+
+const medianOf = <T>(xs: T[], by: (x: T) => number): T =>
+  [...xs].sort((x, y) => by(x) - by(y))[Math.floor((xs.length - 1) / 2)];
+
+/**
+ * A B A B ...: ROUNDS rounds of SECONDS / 2 each, after a warm-up of each side, so that
+ * the machine's drift (it runs 10x slower when other work runs) falls on both sides alike.
+ */
+async function sideBySide(
+  name: string,
+  [scenario, ...baselines]: ((seconds: number) => Promise<LoadResult>)[],
+  warm: number,
+): Promise<SideBySide> {
+  for (const run of [scenario, ...baselines]) await run(warm);
+  const rounds: LoadResult[][] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const results: LoadResult[] = [];
+    for (const run of [scenario, ...baselines]) results.push(await run(SECONDS / 2));
+    rounds.push(results);
+    console.log(
+      `${name} round ${round + 1}: ${results.map((r) => `${r.name} ${r.reqPerSec}/s p99 ${r.p99} ms`).join('; ')}`,
+    );
+  }
+  const side = (k: number) =>
+    medianOf(
+      rounds.map((r) => r[k]),
+      (r) => r.reqPerSec,
+    );
+  const ratios = baselines.map((_, k) => {
+    const each = rounds.map((r) => r[0].reqPerSec / Math.max(1, r[k + 1].reqPerSec));
+    return medianOf(each, (x) => x);
+  });
+  return { a: side(0), b: baselines.map((_, k) => side(k + 1)), ratios };
+}
 
 interface Row extends LoadResult {
   baseline?: string;
@@ -157,28 +201,26 @@ async function main(): Promise<void> {
       return;
     }
 
-    const scenario = async (
-      name: string,
-      url: string,
-      next: () => { path: string; headers?: Record<string, string>; body?: string },
-      method: 'GET' | 'POST' = 'GET',
-    ): Promise<LoadResult> => {
-      await load({ name, url, seconds: WARM, next, method });
-      const r = await load({ name, url, seconds: SECONDS, next, method });
-      console.log(`${name}: ${r.reqPerSec} req/s p99 ${r.p99} ms non2xx ${r.non2xx}`);
-      return r;
-    };
-
-    const productRead = await scenario('product-read', app.url, () => ({
+    // Every ratio is measured side by side: baseline and scenario in turns, A B A B.
+    const bare = await startBareServer(app.url, data.productIds[0], data.customers[0].token);
+    servers.push(bare);
+    const driver = await openDriverBaselines(databaseUrl, data);
+    const readOf = (url: string, name: string, next: Next) => (seconds: number) =>
+      load({ name, url, seconds, next });
+    const productNext: Next = () => ({
       path: `/api/v1/products/${pick(data.productIds)}`,
       headers: auth(pick(data.customers).token),
-    }));
+    });
+    const bareRead = readOf(bare.url, 'baseline: bare Fastify read', productNext);
+
+    const productRead = await sideBySide(
+      'product-read',
+      [readOf(app.url, 'product-read', productNext), bareRead],
+      WARM,
+    );
     const hostile = await hostileBodies({
       url: app.url,
-      reads: () => ({
-        path: `/api/v1/products/${pick(data.productIds)}`,
-        headers: auth(pick(data.customers).token),
-      }),
+      reads: productNext,
       warm: WARM,
       seconds: SECONDS,
       rounds: ROUNDS,
@@ -195,26 +237,52 @@ async function main(): Promise<void> {
       }
       return;
     }
-    const pageNext = () => ({
+    const pageNext: Next = () => ({
       path: `/api/v1/products?page=${(i % 5) + 1}&limit=20&sort=-price`,
       headers: auth(pick(data.customers).token),
     });
-    const pageWarm = await scenario('catalog-page (cache warm)', app.url, pageNext);
-    const pageCold = await scenario('catalog-page (cache off)', noCache.url, pageNext);
-    const orderRead = await scenario('order-read', app.url, () => {
-      const o = pick(data.orders);
-      return { path: `/api/v1/orders/${o.id}`, headers: auth(o.token) };
-    });
-    const placeOrder = await scenario(
-      'place-order',
-      app.url,
-      () => ({
-        path: '/api/v1/orders',
-        headers: auth(pick(data.customers).token),
-        body: JSON.stringify({ items: [{ productId: pick(data.productIds), quantity: 1 }] }),
-      }),
-      'POST',
+    const pageWarm = await sideBySide(
+      'catalog-page (cache warm)',
+      [readOf(app.url, 'catalog-page (cache warm)', pageNext), bareRead],
+      WARM,
     );
+    const pageCold = await sideBySide(
+      'catalog-page (cache off)',
+      [readOf(noCache.url, 'catalog-page (cache off)', pageNext), bareRead],
+      WARM,
+    );
+    const orderRead = await sideBySide(
+      'order-read',
+      [
+        readOf(app.url, 'order-read', () => {
+          const o = pick(data.orders);
+          return { path: `/api/v1/orders/${o.id}`, headers: auth(o.token) };
+        }),
+        bareRead,
+      ],
+      WARM,
+    );
+    const placeOrder = await sideBySide(
+      'place-order',
+      [
+        (seconds) =>
+          load({
+            name: 'place-order',
+            url: app.url,
+            seconds,
+            method: 'POST',
+            next: () => ({
+              path: '/api/v1/orders',
+              headers: auth(pick(data.customers).token),
+              body: JSON.stringify({ items: [{ productId: pick(data.productIds), quantity: 1 }] }),
+            }),
+          }),
+        (seconds) => driver.app(0, seconds),
+        (seconds) => driver.simple(0, seconds),
+      ],
+      WARM,
+    );
+    await driver.close();
     const lastUnits = await load({
       name: 'last-units',
       url: app.url,
@@ -234,79 +302,41 @@ async function main(): Promise<void> {
     const appRss = app.rssMb();
     // Last: it adds 4,500 products, which the scenarios above do not expect.
     await runMixed();
-
-    // Baselines, same run.
-    const bare = await startBareServer(app.url, data.productIds[0], data.customers[0].token);
-    servers.push(bare);
-    const bareRead = await scenario('baseline: bare Fastify read', bare.url, () => ({
-      path: `/api/v1/products/${pick(data.productIds)}`,
-      headers: auth(pick(data.customers).token),
-    }));
     for (const s of servers) await s.stop();
     servers.length = 0;
-    const { app: driver, simple } = await driverPlaceOrderBaselines(
-      databaseUrl,
-      data,
-      WARM,
-      SECONDS,
-    );
-    console.log(
-      `baseline: driver place-order: ${driver.reqPerSec} tx/s (simpler: ${simple.reqPerSec})`,
-    );
 
-    const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
+    const against = (r: SideBySide, baseline: string, target?: string, k = 1): Row => ({
+      ...r.a,
+      baseline,
+      ratio: r.ratios[k - 1],
+      target,
+    });
     rows.push(
-      {
-        ...productRead,
-        baseline: 'bare Fastify',
-        ratio: ratio(productRead.reqPerSec, bareRead.reqPerSec),
-        target: '>= 40%, p99 < 20 ms',
-      },
+      against(productRead, 'bare Fastify', '>= 40%, p99 < 20 ms'),
       {
         ...hostile.attacked,
         name: `product-read under 1 MB hostile bodies (median of ${ROUNDS})`,
         baseline: 'reads alone',
-        ratio: ratio(hostile.attacked.reqPerSec, hostile.alone.reqPerSec),
+        ratio: hostile.attacked.reqPerSec / Math.max(1, hostile.alone.reqPerSec),
         target: '>= 90%, p99 < 20 ms',
       },
       { ...hostile.alone, name: `product-read alone, interleaved (median of ${ROUNDS})` },
       { ...hostile.attacker, name: 'hostile bodies to POST /auth/login (all 400)' },
+      against(pageWarm, 'bare Fastify', 'p99 < 20 ms'),
+      against(pageCold, 'bare Fastify'),
+      against(orderRead, 'bare Fastify', 'p99 < 20 ms'),
+      against(placeOrder, 'driver tx', '>= 50%, p99 < 100 ms'),
       {
-        ...pageWarm,
-        baseline: 'bare Fastify',
-        ratio: ratio(pageWarm.reqPerSec, bareRead.reqPerSec),
-        target: 'p99 < 20 ms',
-      },
-      {
-        ...pageCold,
-        baseline: 'bare Fastify',
-        ratio: ratio(pageCold.reqPerSec, bareRead.reqPerSec),
-      },
-      {
-        ...orderRead,
-        baseline: 'bare Fastify',
-        ratio: ratio(orderRead.reqPerSec, bareRead.reqPerSec),
-        target: 'p99 < 20 ms',
-      },
-      {
-        ...placeOrder,
-        baseline: 'driver tx',
-        ratio: ratio(placeOrder.reqPerSec, driver.reqPerSec),
-        target: '>= 50%, p99 < 100 ms',
-      },
-      {
-        ...placeOrder,
+        ...against(placeOrder, 'simpler driver tx', undefined, 2),
         name: 'place-order, against the simpler baseline of earlier runs',
-        baseline: 'simpler driver tx',
-        ratio: ratio(placeOrder.reqPerSec, simple.reqPerSec),
       },
       {
         ...lastUnits,
         name: `last-units (${sold}/${data.lastUnitsStock} sold, stock ${finalStock})`,
       },
-      { ...bareRead },
-      { ...driver },
-      { ...simple },
+      { ...productRead.b[0], name: 'baseline: bare Fastify read (beside product-read)' },
+      { ...placeOrder.b[0] },
+      { ...placeOrder.b[1] },
     );
     const report = render(rows, { databaseUrl, redisUrl, appRss, quick, oversold });
     console.log(report);
@@ -360,7 +390,7 @@ function render(
     `## ${db}${ctx.redisUrl ? ' + Redis' : ''}${ctx.quick ? ' (quick mode: not for timing)' : ''}`,
     '',
     `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}. ` +
-      `50 connections, ${ctx.quick ? 'short runs' : '3 s warm-up then 10 s'} per scenario; server and load generator share the machine.`,
+      `50 connections; ${ctx.quick ? 'short runs' : `each ratio side by side: scenario and baseline in turns, ${ROUNDS} rounds of ${SECONDS / 2} s after a ${WARM} s warm-up, each side's median round and the median of the rounds' ratios`}; server and load generator share the machine.`,
     '',
     '| scenario | req/s | p50 ms | p99 ms | errors | non-2xx | vs baseline | target |',
     '| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |',

@@ -97,8 +97,8 @@ describe('Refused bodies: answered at once, the rest unread, no answer lost (e2e
   });
 
   it('does not read the rest of a refused body, and closes its connection', async () => {
-    // The 300 above linger up to 2 s each; beyond 256 held at once the server reads and
-    // drops instead (by design), so wait until they have closed.
+    // The 300 above linger up to 2 s each (beyond 256 held at once a new one ends the
+    // oldest's lingering): wait until they have closed.
     const settled = Date.now() + 15000;
     while (open > 0 && Date.now() < settled) await new Promise((r) => setTimeout(r, 50));
     expect(open).toBe(0);

@@ -83,29 +83,35 @@ export interface DriverBaselines {
   simple: LoadResult;
 }
 
-export async function driverPlaceOrderBaselines(
+/** The baselines on open connections, measured as often as a run interleaves them. */
+export interface DriverBaselineRunner {
+  app(warm: number, seconds: number): Promise<LoadResult>;
+  simple(warm: number, seconds: number): Promise<LoadResult>;
+  close(): Promise<void>;
+}
+
+const APP_NAME = "baseline: driver place-order tx (the app's statements)";
+const SIMPLE_NAME = 'baseline: driver place-order tx (simpler, one by one; earlier runs)';
+
+export async function openDriverBaselines(
   databaseUrl: string,
   data: BenchData,
-  warm: number,
-  seconds: number,
-): Promise<DriverBaselines> {
-  const appName = "baseline: driver place-order tx (the app's statements)";
-  const simpleName = 'baseline: driver place-order tx (simpler, one by one; earlier runs)';
+): Promise<DriverBaselineRunner> {
   if (databaseUrl.startsWith('sqlite:')) {
     const BetterSqlite = (await import('better-sqlite3')).default;
     const db = new BetterSqlite(databaseUrl.slice('sqlite:'.length));
     db.pragma('journal_mode = WAL');
-    try {
-      // better-sqlite3 is synchronous: one "connection" does the work, as in the app.
-      const app = sqliteAppTx(db);
-      const simple = sqliteSimpleTx(db);
-      return {
-        app: await measure(appName, async (c, p) => app(c, p), data, warm, seconds),
-        simple: await measure(simpleName, async (c, p) => simple(c, p), data, warm, seconds),
-      };
-    } finally {
-      db.close();
-    }
+    // better-sqlite3 is synchronous: one "connection" does the work, as in the app.
+    const app = sqliteAppTx(db);
+    const simple = sqliteSimpleTx(db);
+    return {
+      app: (warm, seconds) => measure(APP_NAME, async (c, p) => app(c, p), data, warm, seconds),
+      simple: (warm, seconds) =>
+        measure(SIMPLE_NAME, async (c, p) => simple(c, p), data, warm, seconds),
+      close: async () => {
+        db.close();
+      },
+    };
   }
   // The app's pool settings that matter here: UTC datetimes, several statements per packet.
   const packed = createPool({
@@ -121,14 +127,27 @@ export async function driverPlaceOrderBaselines(
     );
   };
   const simple = mysqlSimpleTx(databaseUrl);
+  return {
+    app: (warm, seconds) => measure(APP_NAME, app, data, warm, seconds),
+    simple: (warm, seconds) => measure(SIMPLE_NAME, simple, data, warm, seconds),
+    close: async () => {
+      await driver.close();
+      await simple.end();
+    },
+  };
+}
+
+export async function driverPlaceOrderBaselines(
+  databaseUrl: string,
+  data: BenchData,
+  warm: number,
+  seconds: number,
+): Promise<DriverBaselines> {
+  const runner = await openDriverBaselines(databaseUrl, data);
   try {
-    return {
-      app: await measure(appName, app, data, warm, seconds),
-      simple: await measure(simpleName, simple, data, warm, seconds),
-    };
+    return { app: await runner.app(warm, seconds), simple: await runner.simple(warm, seconds) };
   } finally {
-    await driver.close();
-    await simple.end();
+    await runner.close();
   }
 }
 

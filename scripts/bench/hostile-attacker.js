@@ -61,7 +61,7 @@ async function main() {
       errors,
       statuses,
       total,
-      cpuPercent: Math.round((cpu.user + cpu.system) / 10 / seconds),
+      cpuPercent: Math.round((cpu.user + cpu.system) / 1e4 / seconds),
     })}\n`,
   );
 }

@@ -66,14 +66,20 @@ describe('lingerAfterRefusal', () => {
     expect(s.closed[0].at - answer.at).toBeGreaterThanOrEqual(LINGER_MS - 200);
   });
 
-  it('beyond the cap of unread sockets, reads and drops the rest and closes at the client FIN', async () => {
-    const s = await refusingServer(0);
+  it('beyond the cap of held sockets, closes the oldest early and never reads the rest', async () => {
+    const s = await refusingServer(1);
     server = s.server;
-    const answer = await send(s.port);
-    expect(answer).toMatchObject({ status: 400, text: 'refused' });
-    await until(() => s.closed.length > 0, LINGER_MS + 3000);
+    const first = await send(s.port);
+    expect(first).toMatchObject({ status: 400, text: 'refused' });
+    const second = await send(s.port);
+    expect(second).toMatchObject({ status: 400, text: 'refused' });
+    // The second ends the first's lingering at once; the second lingers its full time.
+    await until(() => s.closed.length > 0, 1000);
     expect(s.closed).toHaveLength(1);
-    expect(s.closed[0].bytesRead).toBeGreaterThanOrEqual(MB);
-    expect(s.closed[0].at - answer.at).toBeLessThan(LINGER_MS);
+    expect(s.closed[0].at - first.at).toBeLessThan(LINGER_MS / 2);
+    await until(() => s.closed.length > 1, LINGER_MS + 3000);
+    expect(s.closed).toHaveLength(2);
+    expect(s.closed[1].at - second.at).toBeGreaterThanOrEqual(LINGER_MS - 200);
+    for (const c of s.closed) expect(c.bytesRead).toBeLessThan(MB / 2);
   });
 });

@@ -7,10 +7,14 @@ import { replaceServerClose } from '../fences/node-net.fence';
  * client's time to read the answer before the close (a reset, since its body is unread).
  */
 export const LINGER_MS = 2000;
-/** At most this many such connections are held unread at once (each holds kernel buffers). */
+/**
+ * At most this many such connections are held unread at once (each holds an fd and kernel
+ * buffers); a further one closes the oldest held, whose answer has been out the longest.
+ */
 export const MAX_UNREAD_LINGERING = 256;
 
-let unreadLingering = 0;
+/** The sockets held unread, oldest first (a Set keeps insertion order). */
+const held = new Set<Socket>();
 const lingering = new WeakSet<Socket>();
 
 /**
@@ -25,8 +29,10 @@ const lingering = new WeakSet<Socket>();
  * nginx's lingering_close does): the answer and a FIN go out at once (the client sees a
  * complete answer and the end of the connection), and the socket itself is closed
  * LINGER_MS later. Under a flood of such connections (more than MAX_UNREAD_LINGERING held
- * at once) further ones are read and dropped while they linger, as before, so that kernel
- * memory stays bounded; they close at the client's FIN (or after LINGER_MS).
+ * at once) each new one ends the oldest one's lingering early: fds and kernel memory stay
+ * bounded, nothing is ever read to be dropped (reading and dropping the rest cost ~3 ms of
+ * CPU per 1 MB body, docs/benchmarks.md "Hostile bodies"), and a flood only shortens the
+ * time its own oldest connections get to read their answers.
  */
 export function lingerAfterRefusal(
   request: IncomingMessage,
@@ -40,20 +46,19 @@ export function lingerAfterRefusal(
   // be pending from its own reading; `hold` undoes it before another byte is read.
   replaceServerClose(socket, function lingeringClose(this: Socket): void {
     this.end();
-    const unread = unreadLingering < maxUnread;
-    if (unread) {
-      unreadLingering++;
-      const hold = () => this.pause();
-      hold();
-      this.on('resume', hold);
-    } else {
-      // Read to its end and dropped (no listener is left on the request).
-      request.resume();
+    const hold = () => this.pause();
+    hold();
+    this.on('resume', hold);
+    while (held.size >= Math.max(1, maxUnread)) {
+      const oldest = held.values().next().value as Socket;
+      held.delete(oldest);
+      oldest.destroy();
     }
+    held.add(this);
     const timer = setTimeout(() => this.destroy(), LINGER_MS).unref();
     this.once('close', () => {
       clearTimeout(timer);
-      if (unread) unreadLingering--;
+      held.delete(this);
     });
   });
 }
