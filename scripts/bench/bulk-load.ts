@@ -8,6 +8,7 @@
 import { DataSource } from 'typeorm';
 import { rebuildCounters } from '../../src/counters/list-counters';
 import { isMysql } from '../../src/database/typeorm-options';
+import { searchDocument } from '../../src/products/search-words';
 
 export const BULK_CUSTOMERS = 10_000;
 /** Words of product names: `lamp` is in 1 of 25 names, RARE_TERM in one only. */
@@ -117,6 +118,32 @@ export async function bulkLoad(ds: DataSource, want: Sizes): Promise<void> {
         `(n * 7919) % 100000 + 100, CASE WHEN n % 10 = 0 THEN 0 ELSE 1000 END, ${at('n')}, ${at('n')} ` +
         `FROM (${series(from, to)}) s`,
     );
+    await inChunks(products, want.products, (from, to) => {
+      // The tokens searchDocument() gives these products (ASCII words without z, so each
+      // token is its mark and the word; UNION drops a word a product has twice). The one
+      // product with the rare term gets its tokens from searchDocument itself, below.
+      const per = (mark: string, expr: string) =>
+        `SELECT ${concat(`'${mark}'`, expr)} AS token, ${firstProduct} + n AS productId ` +
+        `FROM (${series(from, to)}) s WHERE n <> 777`;
+      const name = [words('n', 0), words(div('n', 25), 7), 'n'];
+      const rest = [words(div('n', 625), 3), "'a'", "'for'", "'the'", "'home'", "'sku'"];
+      const arms = [
+        ...name.map((w) => per('nn', w)),
+        ...[...name, ...rest].map((w) => per('ww', w)),
+      ];
+      return `INSERT INTO product_words (token, productId) ${arms.join(' UNION ')}`;
+    });
+    if (products <= 777 && want.products > 777) {
+      const [rare] = await ds.query<
+        { id: number; name: string; description: string; sku: string }[]
+      >(`SELECT id, name, description, sku FROM products WHERE id = ${firstProduct + 777}`);
+      const tokens = searchDocument(rare);
+      await ds.query(
+        `INSERT INTO product_words (token, productId) VALUES ${tokens.map(() => '(?, ?)').join(', ')}`,
+        tokens.flatMap((t) => [t, rare.id]),
+      );
+    }
+    await checkWords(ds, [firstProduct, firstProduct + 777, firstProduct + want.products - 1]);
     const orders = await count(ds, 'orders');
     const firstOrder = (await maxId(ds, 'orders')) + 1 - orders;
     await inChunks(
@@ -141,4 +168,24 @@ export async function bulkLoad(ds: DataSource, want: Sizes): Promise<void> {
   await rebuildCounters((sql, params) => ds.query(sql, params));
   // Fresh statistics, as a shop's would be (MySQL samples them; SQLite plans without).
   if (mysql) await ds.query('ANALYZE TABLE customers, products, orders, order_items');
+}
+
+/** The generated index rows are exactly what the app would have written for those products. */
+async function checkWords(ds: DataSource, ids: number[]): Promise<void> {
+  for (const id of ids) {
+    const [p] = await ds.query<{ name: string; description: string; sku: string }[]>(
+      `SELECT name, description, sku FROM products WHERE id = ${id}`,
+    );
+    if (!p) continue;
+    const rows = await ds.query<{ token: string }[]>(
+      `SELECT token FROM product_words WHERE productId = ${id}`,
+    );
+    const got = rows.map((r) => r.token).sort();
+    const want = searchDocument(p).sort();
+    if (got.join(' ') !== want.join(' ')) {
+      throw new Error(
+        `bulk load: product ${id} has words ${got.join(' ')}, the app writes ${want.join(' ')}`,
+      );
+    }
+  }
 }
