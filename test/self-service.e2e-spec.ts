@@ -211,6 +211,8 @@ describe('Self-service (e2e)', () => {
       );
       expectProblem(change, 429);
       expect(change.body.detail).toMatch(/sign-in attempts/);
+      // As every 429 (DESIGN.md, rate limit): when to try again.
+      expect(Number(change.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       // Elsewhere the username is not locked, and the password is unchanged.
       const elsewhere = await h.post(
         '/auth/login',

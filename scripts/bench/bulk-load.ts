@@ -41,6 +41,9 @@ const WORDS = [
 ];
 export const RARE_TERM = 'zephyrine';
 const STATUSES = ['pending', 'paid', 'shipped', 'delivered'];
+/** Category ids of the bulk load: 10 top categories, then their 90 children. */
+export const TOP_CATEGORY = 1;
+export const FIRST_CHILD_CATEGORY = 11;
 const CHUNK = 100_000;
 
 interface Sizes {
@@ -117,6 +120,35 @@ export async function bulkLoad(ds: DataSource, want: Sizes): Promise<void> {
         `${concat("'A '", words(div('n', 625), 3), "' for the home'")}, ${concat("'SKU-'", 'n')}, ` +
         `(n * 7919) % 100000 + 100, CASE WHEN n % 10 = 0 THEN 0 ELSE 1000 END, ${at('n')}, ${at('n')} ` +
         `FROM (${series(from, to)}) s`,
+    );
+    // Categories: 10 top ones with 9 children each; product n is in child n % 90, so a top
+    // category holds a tenth of the products (through its children) and a child a 90th.
+    if ((await count(ds, 'categories')) === 0) {
+      for (let top = 0; top < 10; top++) {
+        await ds.query(
+          `INSERT INTO categories (id, name, slug, parentId, createdAt, updatedAt) VALUES ` +
+            `(${TOP_CATEGORY + top}, 'Top ${top}', 'top-${top}', NULL, ${at('0')}, ${at('0')})`,
+        );
+        for (let child = 0; child < 9; child++) {
+          const id = FIRST_CHILD_CATEGORY + top * 9 + child;
+          await ds.query(
+            `INSERT INTO categories (id, name, slug, parentId, createdAt, updatedAt) VALUES ` +
+              `(${id}, 'Child ${top}.${child}', 'child-${top}-${child}', ${TOP_CATEGORY + top}, ${at('0')}, ${at('0')})`,
+          );
+        }
+      }
+      await ds.query(
+        `INSERT INTO category_closure (ancestorId, descendantId, depth) ` +
+          `SELECT id, id, 0 FROM categories UNION ALL ` +
+          `SELECT parentId, id, 1 FROM categories WHERE parentId IS NOT NULL`,
+      );
+    }
+    await inChunks(
+      products,
+      want.products,
+      (from, to) =>
+        `INSERT INTO product_categories (productId, categoryId) SELECT ${firstProduct} + n, ` +
+        `${FIRST_CHILD_CATEGORY} + n % 90 FROM (${series(from, to)}) s`,
     );
     await inChunks(products, want.products, (from, to) => {
       // The tokens searchDocument() gives these products (ASCII words without z, so each

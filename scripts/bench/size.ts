@@ -12,7 +12,13 @@ import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
 import { buildTypeOrmOptions } from '../../src/database/typeorm-options';
-import { BULK_CUSTOMERS, bulkLoad, RARE_TERM } from './bulk-load';
+import {
+  BULK_CUSTOMERS,
+  bulkLoad,
+  FIRST_CHILD_CATEGORY,
+  RARE_TERM,
+  TOP_CATEGORY,
+} from './bulk-load';
 import { benchEnv, freePort, Server, startNode } from './processes';
 
 const SMALL = 1000;
@@ -161,6 +167,18 @@ export async function sizeBench(size: number, quick: boolean): Promise<string> {
       ['GET /products?inStock=true', '/products?limit=20&inStock=true', 'own', 3],
       ['GET /products?search=lamp', '/products?limit=20&search=lamp', 'own', 5],
       ['GET /products?search=<rare term>', `/products?limit=20&search=${RARE_TERM}`, 'own', 5],
+      [
+        'GET /products?category=<top> (a tenth)',
+        `/products?limit=20&category=${TOP_CATEGORY}`,
+        'own',
+        3,
+      ],
+      [
+        'GET /products?category=<child> (a 90th)',
+        `/products?limit=20&category=${FIRST_CHILD_CATEGORY}`,
+        'own',
+        3,
+      ],
       ['GET /orders (admin, first page)', '/orders?limit=20', 'admin', 3],
       ['GET /orders?status=paid (admin)', '/orders?limit=20&status=paid', 'admin', 3],
       ['GET /orders (customer, own)', '/orders?limit=20', 'own', 3],

@@ -1,10 +1,10 @@
 import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
-import { ThrottlerException } from '@nestjs/throttler';
 import { Repository } from 'typeorm';
 import { AccountStateService } from '../accounts/account-state.service';
 import { Account } from '../accounts/entities/account.entity';
 import { PasswordService } from '../accounts/password.service';
 import { AuthUser } from '../common/decorators/current-user.decorator';
+import { rateLimited } from '../common/errors/domain-error';
 import { CustomersService } from '../customers/customers.service';
 import { TransactionRunner } from '../database/transaction-runner';
 import { LoginAttempts } from '../rate-limit/login-attempts.service';
@@ -70,14 +70,14 @@ describe('SelfServiceService', () => {
   });
 
   it('over the limit, refuses without checking the password', async () => {
-    attempts.count.mockRejectedValueOnce(new ThrottlerException('too many'));
+    attempts.count.mockRejectedValueOnce(rateLimited('too many', 60));
     await expect(
       service.changePassword(
         user,
         { currentPassword: 'right-password', newPassword: 'new-password' },
         '203.0.113.1',
       ),
-    ).rejects.toBeInstanceOf(ThrottlerException);
+    ).rejects.toMatchObject({ code: 'rate_limited', retryAfterSeconds: 60 });
     expect(passwords.verify).not.toHaveBeenCalled();
     expect(runner.run).not.toHaveBeenCalled();
   });

@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import {
   InjectThrottlerOptions,
   InjectThrottlerStorage,
-  ThrottlerException,
   type ThrottlerModuleOptions,
   type ThrottlerStorage,
 } from '@nestjs/throttler';
+import { rateLimited } from '../common/errors/domain-error';
 import { canonicalUsername } from '../common/username';
 
 export const LOGIN_THROTTLER = 'login';
@@ -33,7 +33,7 @@ export class LoginAttempts {
     @InjectThrottlerStorage() private readonly storage: ThrottlerStorage,
   ) {}
 
-  /** Counts one attempt; 429 once the address and username are over the limit. */
+  /** Counts one attempt; rate_limited (429 with Retry-After) once over the limit. */
   async count(ip: string, username: string): Promise<void> {
     const throttlers = Array.isArray(this.options) ? this.options : this.options.throttlers;
     const login = throttlers.find((t) => t.name === LOGIN_THROTTLER);
@@ -47,6 +47,6 @@ export class LoginAttempts {
       blockDuration,
       LOGIN_THROTTLER,
     );
-    if (record.isBlocked) throw new ThrottlerException(LOGIN_BLOCKED_MESSAGE);
+    if (record.isBlocked) throw rateLimited(LOGIN_BLOCKED_MESSAGE, record.timeToBlockExpire);
   }
 }

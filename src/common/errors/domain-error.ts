@@ -9,6 +9,7 @@ export type DomainErrorCode =
   | 'unprocessable'
   | 'unauthorized'
   | 'forbidden'
+  | 'rate_limited'
   | 'unavailable';
 
 export interface FieldError {
@@ -21,6 +22,8 @@ export class DomainError extends Error {
     readonly code: DomainErrorCode,
     message: string,
     readonly errors?: FieldError[],
+    /** For rate_limited: whole seconds until the client may try again (Retry-After). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'DomainError';
@@ -38,3 +41,5 @@ export const unprocessable = (message: string, errors?: FieldError[]) =>
   new DomainError('unprocessable', message, errors);
 export const invalid = (message: string, errors?: FieldError[]) =>
   new DomainError('invalid', message, errors);
+export const rateLimited = (message: string, retryAfterSeconds: number) =>
+  new DomainError('rate_limited', message, undefined, Math.max(1, Math.ceil(retryAfterSeconds)));

@@ -23,6 +23,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   unprocessable: 422,
   unauthorized: 401,
   forbidden: 403,
+  rate_limited: 429,
   unavailable: 503,
 };
 

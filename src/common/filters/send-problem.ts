@@ -1,4 +1,5 @@
 import { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '../errors/domain-error';
 import { toProblem } from '../errors/problem';
 
 /** Shared by the Nest filter and Fastify's own error handler (body parsing runs before Nest). */
@@ -15,5 +16,8 @@ export function sendProblem(err: unknown, request: FastifyRequest, reply: Fastif
   }
   if (reply.sent) return;
   if (problem.status === 401) reply.header('WWW-Authenticate', 'Bearer');
+  if (err instanceof DomainError && err.retryAfterSeconds !== undefined) {
+    reply.header('Retry-After', String(err.retryAfterSeconds));
+  }
   void reply.status(problem.status).type('application/problem+json').send(problem);
 }
