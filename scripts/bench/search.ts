@@ -17,7 +17,8 @@ import { createConnection } from 'mysql2/promise';
 import { searchDocument } from '../../src/products/search-words';
 import { benchEnv, freePort, ROOT, startNode } from './processes';
 
-const sizes = (process.argv[process.argv.indexOf('--sizes') + 1] ?? '1000,1000000')
+const sizesAt = process.argv.indexOf('--sizes');
+const sizes = ((sizesAt >= 0 ? process.argv[sizesAt + 1] : undefined) ?? '1000,1000000')
   .split(',')
   .map(Number);
 const RUNS = 11;
