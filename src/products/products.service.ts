@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import { AuthUser } from '../common/decorators/current-user.decorator';
 import { CategoriesService } from '../categories/categories.service';
-import { productsInCategory } from '../categories/category-filter';
+import { countInCategory, productsInCategory } from '../categories/category-filter';
 import { InventoryService } from '../inventory/inventory.service';
 import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
 import { CacheTags } from '../http-cache/cache-tags';
@@ -118,8 +118,8 @@ export class ProductsService {
 
   /**
    * Exact from the counters when only inStock filters. A category (with or without
-   * inStock): exact, counted through its closure range and product_categories, as many
-   * entries as the category's products. Anything else (search, prices, stockBelow): capped.
+   * inStock): exact, counted through its closure range and product_categories
+   * (countInCategory), as many entries as the category's products. Anything else (search, prices, stockBelow): capped.
    */
   private async count(q: ProductQueryDto, qb: SelectQueryBuilder<Product>): Promise<ListTotal> {
     if (
@@ -130,7 +130,10 @@ export class ProductsService {
     ) {
       return cappedCount(qb);
     }
-    if (q.category !== undefined) return { total: await qb.getCount(), exact: true };
+    if (q.category !== undefined) {
+      const total = await countInCategory(qb.connection.manager, q.category, q.inStock);
+      return { total, exact: true };
+    }
     const sums = await this.counters.read([PRODUCTS, PRODUCTS_IN_STOCK]);
     const all = sums.get(PRODUCTS) ?? 0;
     const inStock = sums.get(PRODUCTS_IN_STOCK) ?? 0;
