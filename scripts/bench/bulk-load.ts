@@ -175,7 +175,10 @@ export async function bulkLoad(ds: DataSource, want: Sizes): Promise<void> {
         tokens.flatMap((t) => [t, rare.id]),
       );
     }
-    await checkWords(ds, [firstProduct, firstProduct + 777, firstProduct + want.products - 1]);
+    await checkWords(
+      <T>(sql: string) => ds.query<T[]>(sql),
+      [firstProduct, firstProduct + 777, firstProduct + want.products - 1],
+    );
     const orders = await count(ds, 'orders');
     const firstOrder = (await maxId(ds, 'orders')) + 1 - orders;
     await inChunks(
@@ -202,14 +205,20 @@ export async function bulkLoad(ds: DataSource, want: Sizes): Promise<void> {
   if (mysql) await ds.query('ANALYZE TABLE customers, products, orders, order_items');
 }
 
-/** The generated index rows are exactly what the app would have written for those products. */
-async function checkWords(ds: DataSource, ids: number[]): Promise<void> {
+/**
+ * The generated index rows are exactly what the app would have written for those products
+ * (shared with bench/search.ts, which loads its own rows). `all` runs one SELECT.
+ */
+export async function checkWords(
+  all: <T>(sql: string) => Promise<T[]>,
+  ids: number[],
+): Promise<void> {
   for (const id of ids) {
-    const [p] = await ds.query<{ name: string; description: string; sku: string }[]>(
+    const [p] = await all<{ name: string; description: string; sku: string }>(
       `SELECT name, description, sku FROM products WHERE id = ${id}`,
     );
     if (!p) continue;
-    const rows = await ds.query<{ token: string }[]>(
+    const rows = await all<{ token: string }>(
       `SELECT token FROM product_words WHERE productId = ${id}`,
     );
     const got = rows.map((r) => r.token).sort();

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createConnection } from 'mysql2/promise';
-import { searchDocument } from '../../src/products/search-words';
+import { checkWords } from './bulk-load';
 import { benchEnv, freePort, ROOT, startNode } from './processes';
 
 const sizesAt = process.argv.indexOf('--sizes');
@@ -132,21 +132,8 @@ async function load(db: Db, n: number, mysql: boolean): Promise<void> {
 }
 
 /** The generated words are exactly what the app would have written for those products. */
-async function check(db: Db, n: number): Promise<void> {
-  for (const id of [1, Math.floor(n / 2), n]) {
-    const [p] = await db.all<{ name: string; description: string; sku: string }>(
-      `SELECT name, description, sku FROM products WHERE id = ${id}`,
-    );
-    const got = (
-      await db.all<{ token: string }>(`SELECT token FROM product_words WHERE productId = ${id}`)
-    )
-      .map((r) => r.token)
-      .sort();
-    const want = searchDocument(p).sort();
-    if (JSON.stringify(got) !== JSON.stringify(want)) {
-      throw new Error(`product ${id}: words ${got.join(' ')} != ${want.join(' ')}`);
-    }
-  }
+function check(db: Db, n: number): Promise<void> {
+  return checkWords(<T>(sql: string) => db.all<T>(sql), [1, Math.floor(n / 2), n]);
 }
 
 async function timed(url: string, token: string): Promise<number> {
