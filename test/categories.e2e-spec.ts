@@ -224,4 +224,70 @@ describe('Categories (e2e)', () => {
     }[];
     expect(all.find((x) => x.id === c.id)?.productCount).toBe(2);
   });
+
+  it('keeps productCount and the category totals exact through orders, cancels, adjustments, recategorising, deletes and moves', async () => {
+    const top = await category('Counted top');
+    const left = await category('Counted left', { parentId: top.id });
+    const right = await category('Counted right', { parentId: top.id });
+    const other = await category('Counted other');
+    const a = await product([left.id, right.id], { stock: 1 }); // in two siblings: once in top
+    const b = await product([left.id], { stock: 2 });
+    const c = await product([right.id]); // no stock
+    // Every total and count against the products the filter lists (read without counters).
+    const expectExact = async () => {
+      for (const cat of [top, left, right, other]) {
+        const all = await listIds(`category=${cat.id}`, admin);
+        const inStock = await listIds(`category=${cat.id}&inStock=true`, admin);
+        const out = await listIds(`category=${cat.id}&inStock=false`, admin);
+        const total = async (q: string) =>
+          (await http.get(`/products?category=${cat.id}${q}&limit=1`, { token: admin })).body.meta
+            .total as number;
+        expect([
+          await total(''),
+          await total('&inStock=true'),
+          await total('&inStock=false'),
+        ]).toEqual([all.length, inStock.length, out.length]);
+        expect(await countOf(cat.id)).toBe(all.length);
+      }
+    };
+    await expectExact();
+    expect(await countOf(top.id)).toBe(3);
+    // An order takes a's last unit: out of stock everywhere it is counted.
+    const order = await http.post(
+      '/orders',
+      { items: [{ productId: a.id, quantity: 1 }] },
+      { token: customer },
+    );
+    expect(order.status).toBe(201);
+    await expectExact();
+    expect(await listIds(`category=${top.id}&inStock=true`, admin)).toEqual([b.id]);
+    // The cancel brings it back.
+    expect(
+      (await http.post(`/orders/${order.body.id}/cancel`, {}, { token: customer })).status,
+    ).toBe(200);
+    await expectExact();
+    // Adjustments across 0, both ways.
+    const adjust = (id: number, delta: number) =>
+      http.post(
+        `/products/${id}/stock-adjustments`,
+        { delta, note: 'count check' },
+        { token: admin },
+      );
+    expect((await adjust(c.id, 3)).status).toBe(201);
+    expect((await adjust(b.id, -2)).status).toBe(201);
+    await expectExact();
+    // Recategorised (out of the tree, then back into one sibling), deleted, and a subtree moved.
+    await http.patch(`/products/${a.id}`, { categoryIds: [other.id] }, { token: admin });
+    await expectExact();
+    await http.patch(`/products/${a.id}`, { categoryIds: [left.id, other.id] }, { token: admin });
+    await expectExact();
+    expect((await http.delete(`/products/${c.id}`, { token: admin })).status).toBe(204);
+    await expectExact();
+    expect(
+      (await http.patch(`/categories/${left.id}`, { parentId: other.id }, { token: admin })).status,
+    ).toBe(200);
+    await expectExact();
+    expect(await countOf(other.id)).toBe(2);
+    expect(await countOf(top.id)).toBe(0);
+  });
 });

@@ -6,6 +6,7 @@
  * again with a larger size to grow the same database.
  */
 import { DataSource } from 'typeorm';
+import { rebuildCategoryCounters } from '../../src/categories/category-counters';
 import { rebuildCounters } from '../../src/counters/list-counters';
 import { isMysql } from '../../src/database/typeorm-options';
 import { searchDocument } from '../../src/products/search-words';
@@ -201,6 +202,7 @@ export async function bulkLoad(ds: DataSource, want: Sizes): Promise<void> {
     await ds.query('DROP TABLE IF EXISTS bench_numbers');
   }
   await rebuildCounters((sql, params) => ds.query(sql, params));
+  await rebuildCategoryCounters((sql, params) => ds.query(sql, params));
   // Fresh statistics, as a shop's would be (MySQL samples them; SQLite plans without).
   if (mysql) await ds.query('ANALYZE TABLE customers, products, orders, order_items');
 }

@@ -3,7 +3,7 @@ import { TransactionRunner } from '../database/transaction-runner';
 import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
 import { CategoriesService } from './categories.service';
 import { parentsFirst } from './category-tree';
-import { productsInCategory } from './category-filter';
+import { pickCategoryForm, productsInCategory } from './category-filter';
 import { Category, CategoryClosure } from './entities/category.entity';
 import { slugify } from './slug';
 
@@ -42,6 +42,24 @@ describe('productsInCategory', () => {
     expect(sql).toMatch(/^p\.id IN \(SELECT pc\.productId FROM category_closure cc /);
     expect(sql).not.toMatch(/DISTINCT/);
     expect(params).toEqual({ categoryFilter: 7 });
+  });
+
+  it('probes per product, correlated on the given column, when asked to', () => {
+    const { sql, params } = productsInCategory('p.id', 7, 'probe');
+    expect(sql).toMatch(/^EXISTS \(SELECT 1 FROM product_categories pc /);
+    expect(sql).toMatch(/WHERE pc\.productId = p\.id\)$/);
+    expect(params).toEqual({ categoryFilter: 7 });
+  });
+});
+
+describe('pickCategoryForm', () => {
+  it('collects a small category and probes a large one, by rows x all against matching^2', () => {
+    expect(pickCategoryForm(100_000, 1_000_000, 20)).toBe('probe'); // ~200 probes vs 100,000
+    expect(pickCategoryForm(11_111, 1_000_000, 20)).toBe('probe'); // ~1,800 vs 11,111
+    expect(pickCategoryForm(1_000, 1_000_000, 20)).toBe('collect'); // 20,000 vs 1,000
+    expect(pickCategoryForm(0, 1_000_000, 20)).toBe('collect');
+    // A deep page by number reads all the rows before it either way.
+    expect(pickCategoryForm(11_111, 1_000_000, 20 * 500)).toBe('collect');
   });
 });
 

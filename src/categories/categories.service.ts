@@ -6,6 +6,7 @@ import { TransactionRunner } from '../database/transaction-runner';
 import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
 import { CacheTags } from '../http-cache/cache-tags';
 import { Product } from '../products/entities/product.entity';
+import { ancestorsOf, productLeaves, readCounts, recount, shiftCounts } from './category-counters';
 import { addToTree, isInSubtree, moveSubtree, parentsFirst } from './category-tree';
 import { CategoryListDto, CategoryRefDto, CategoryResponseDto } from './dto/category-response.dto';
 import { CreateCategoryDto } from './dto/create-category.dto';
@@ -53,6 +54,10 @@ export class CategoriesService {
         const res = await tx.insert(Category, { name: dto.name, slug, parentId });
         const id = Number(res.identifiers[0]?.id);
         await addToTree(tx, id, parentId);
+        await tx.query(
+          'INSERT INTO category_counters (categoryId, products, inStock) VALUES (?, 0, 0)',
+          [id],
+        );
         return tx.findOneByOrFail(Category, { id });
       }),
     );
@@ -81,7 +86,14 @@ export class CategoriesService {
               );
             }
           }
+          // Its old and new ancestors gain or lose the subtree's products: counted again.
+          const before = await ancestorsOf(em, [id]);
           await moveSubtree(em, id, parentId);
+          const after = await ancestorsOf(em, [id]);
+          await recount(
+            em,
+            [...new Set([...before, ...after])].filter((a) => a !== id),
+          );
           category.parentId = parentId;
         }
         await em.save(Category, category);
@@ -109,18 +121,22 @@ export class CategoriesService {
       await em.delete(ProductCategory, { categoryId: id });
       await em.delete(CategoryClosure, { descendantId: id });
       await em.delete(Category, { id });
+      await em.query('DELETE FROM category_counters WHERE categoryId = ?', [id]);
     });
     await this.cache.changed(...CATEGORY_CHANGE);
   }
 
-  /** 404 for `GET /products?category=` naming no category. */
-  async assertExists(id: number): Promise<void> {
-    const found = await this.runner.read((em) => em.exists(Category, { where: { id } }));
-    if (!found) throw notFound('Category', id);
-  }
-
-  /** Replaces a product's categories, in the caller's transaction; an unknown id is 422. */
-  async assign(em: EntityManager, productId: number, categoryIds: readonly number[]) {
+  /**
+   * Replaces a live product's categories, in the caller's transaction (which holds the
+   * product's row lock: `inStock` is its current stock > 0); an unknown id is 422. The
+   * categories it joins or leaves, ancestors included, count it or stop counting it.
+   */
+  async assign(
+    em: EntityManager,
+    productId: number,
+    categoryIds: readonly number[],
+    inStock: boolean,
+  ) {
     if (categoryIds.length > 0) {
       const found = await em.find(Category, { where: { id: In([...categoryIds]) } });
       const missing = categoryIds.filter((id) => !found.some((c) => c.id === id));
@@ -131,6 +147,12 @@ export class CategoriesService {
         );
       }
     }
+    const old = await em.find(ProductCategory, { where: { productId } });
+    const before = await ancestorsOf(
+      em,
+      old.map((pc) => pc.categoryId),
+    );
+    const after = await ancestorsOf(em, categoryIds);
     await em.delete(ProductCategory, { productId });
     if (categoryIds.length > 0) {
       await em.insert(
@@ -138,6 +160,32 @@ export class CategoriesService {
         categoryIds.map((categoryId) => ({ productId, categoryId })),
       );
     }
+    await shiftCounts(
+      em,
+      [...after].filter((a) => !before.has(a)),
+      1,
+      inStock,
+    );
+    await shiftCounts(
+      em,
+      [...before].filter((a) => !after.has(a)),
+      -1,
+      inStock,
+    );
+  }
+
+  /** A live product is being deleted (caller's transaction): no category counts it any more. */
+  async productDeleted(em: EntityManager, productId: number, inStock: boolean): Promise<void> {
+    await productLeaves(em, productId, inStock);
+  }
+
+  /** The exact number of live products in the category and its descendants (inStock: of those in or out of stock). */
+  async countIn(categoryId: number, inStock?: boolean): Promise<number> {
+    const counts = await this.runner.read((em) => readCounts(em, categoryId));
+    const c = counts.get(categoryId);
+    // Every category has its counter row from the transaction that made it.
+    if (!c) throw notFound('Category', categoryId);
+    return inStock === undefined ? c.products : inStock ? c.inStock : c.products - c.inStock;
   }
 
   /** Each product's categories, by category id; one query for a whole page. */
@@ -166,16 +214,8 @@ export class CategoriesService {
 
   /** Products (not deleted) per category, descendants included, each product once. */
   private async counts(em: EntityManager, only?: number): Promise<Map<number, number>> {
-    const qb = em
-      .createQueryBuilder(CategoryClosure, 'cc')
-      .innerJoin(ProductCategory, 'pc', 'pc.categoryId = cc.descendantId')
-      .innerJoin(Product, 'p', 'p.id = pc.productId AND p.deletedAt IS NULL')
-      .select('cc.ancestorId', 'id')
-      .addSelect('COUNT(DISTINCT pc.productId)', 'n')
-      .groupBy('cc.ancestorId');
-    if (only !== undefined) qb.where('cc.ancestorId = :only', { only });
-    const rows = await qb.getRawMany<{ id: number; n: number | string }>();
-    return new Map(rows.map((r) => [Number(r.id), Number(r.n)]));
+    const counts = await readCounts(em, only);
+    return new Map([...counts].map(([id, c]) => [id, c.products]));
   }
 
   private async assertParent(em: EntityManager, parentId: number): Promise<void> {

@@ -1,19 +1,33 @@
-import { EntityManager } from 'typeorm';
-import { isMysql } from '../database/typeorm-options';
-
 /**
  * "Product ids in category X or any of its descendants", as a predicate on a product id
- * column, for any query builder: `qb.andWhere(sql, params)`. One closure-table range
- * (the descendants, primary key (ancestorId, descendantId)) and, per descendant, one
- * range of product_categories (categoryId, productId): an indexed semi-join, no DISTINCT,
- * so paging and an exact COUNT over it cost what the matching rows cost. A product in
- * several of the categories matches once (IN, not a join).
+ * column, for any query builder: `qb.andWhere(sql, params)`. A product in several of the
+ * categories matches once (a semi-join, never a join). Two forms, for two shapes of list:
+ * - `collect`: the category's ids first (one closure-table range, then one range of
+ *   product_categories (categoryId, productId) per descendant), then those products:
+ *   costs what the category holds, right for a small category;
+ * - `probe`: the list walks its own sort index and asks, per product, whether it is in
+ *   the category (product_categories' primary key (productId, categoryId), then one
+ *   closure-table key): costs about (rows on the page) x (products / products in the
+ *   category), right for a large one, where collecting would read 100,000 ids to show 20.
+ * `pickCategoryForm` chooses from the category's counter.
  */
+export type CategoryForm = 'collect' | 'probe';
+
 export function productsInCategory(
   productIdColumn: string,
   categoryId: number,
+  form: CategoryForm = 'collect',
   param = 'categoryFilter',
 ): { sql: string; params: Record<string, number> } {
+  if (form === 'probe') {
+    return {
+      sql:
+        `EXISTS (SELECT 1 FROM product_categories pc INNER JOIN category_closure cc ` +
+        `ON cc.descendantId = pc.categoryId AND cc.ancestorId = :${param} ` +
+        `WHERE pc.productId = ${productIdColumn})`,
+      params: { [param]: categoryId },
+    };
+  }
   return {
     sql:
       `${productIdColumn} IN (SELECT pc.productId FROM category_closure cc ` +
@@ -24,30 +38,10 @@ export function productsInCategory(
 }
 
 /**
- * The exact number of live products in category X and its descendants (only those in or
- * out of stock when `inStock` says so); a product in two of the categories counts once.
- * Each database gets the form it plans well (size bench, docs/benchmarks.md "At size"):
- * - MySQL/MariaDB: the category's distinct product ids first, from the closure range and
- *   product_categories (a derived table), then one primary-key lookup of each product,
- *   in that order (STRAIGHT_JOIN): with a COUNT over the IN form, or a plain join, MariaDB
- *   scanned the whole products table once a category held a few percent of them;
- * - SQLite: the COUNT over the IN form (it probes the category's ids from an index of
- *   them), 2.2x faster than the derived table for a category of 100,000 products.
+ * Probing costs ~ rows x all / matching, collecting ~ matching: probe when the first is
+ * the smaller, i.e. when matching^2 > rows x all. At the break-even (1,000,000 products,
+ * 20 a page: ~4,500 matching) either reads a few thousand index entries.
  */
-export async function countInCategory(
-  manager: EntityManager,
-  categoryId: number,
-  inStock?: boolean,
-): Promise<number> {
-  const stock = inStock === true ? ' AND p.stock > 0' : inStock === false ? ' AND p.stock = 0' : '';
-  const inCategory =
-    'FROM category_closure cc ' +
-    'INNER JOIN product_categories pc ON pc.categoryId = cc.descendantId WHERE cc.ancestorId = ?';
-  const sql = isMysql(manager.connection.options)
-    ? `SELECT STRAIGHT_JOIN COUNT(*) AS n FROM (SELECT DISTINCT pc.productId AS id ${inCategory}) c ` +
-      `INNER JOIN products p ON p.id = c.id WHERE p.deletedAt IS NULL${stock}`
-    : `SELECT COUNT(*) AS n FROM products p WHERE p.id IN (SELECT pc.productId ${inCategory}) ` +
-      `AND p.deletedAt IS NULL${stock}`;
-  const rows = await manager.query<{ n: number | string }[]>(sql, [categoryId]);
-  return Number(rows[0]?.n ?? 0);
+export function pickCategoryForm(matching: number, all: number, rows: number): CategoryForm {
+  return matching * matching > rows * all ? 'probe' : 'collect';
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { OrderStatus } from '../orders/entities/order.entity';
-import { bump, bumpStatement, CounterChange, ordersWith } from './list-counters';
+import { categoryStockStatement } from '../categories/category-counters';
+import { bump, bumpStatement, CounterChange, ordersWith, PRODUCTS_IN_STOCK } from './list-counters';
 
 /** Reads and changes the counters of list-counters.ts. */
 @Injectable()
@@ -24,6 +25,21 @@ export class ListCountersService {
     for (const c of changes) {
       if (c.delta === 0) continue;
       const { sql, params } = bumpStatement(c);
+      await em.query(sql, params);
+    }
+  }
+
+  /**
+   * Live products whose stock crossed 0 (`flip` 1: back in stock; -1: sold out), in the
+   * caller's transaction: the in-stock count and that of every category they are in.
+   */
+  async stockCrossed(em: EntityManager, flips: readonly { id: number; flip: 1 | -1 }[]) {
+    await this.apply(
+      em,
+      flips.map((f) => bump(PRODUCTS_IN_STOCK, f.id, f.flip)),
+    );
+    for (const f of flips) {
+      const { sql, params } = categoryStockStatement(f.id, f.flip);
       await em.query(sql, params);
     }
   }

@@ -1,4 +1,5 @@
 import { ORDER_STATUSES, OrderStatus } from '../orders/entities/order.entity';
+import { deferredCategoryStock } from '../categories/category-counters';
 import { deferred, Statement } from '../database/statement-script';
 
 /**
@@ -10,8 +11,7 @@ import { deferred, Statement } from '../database/statement-script';
  * wait for each other's lock.
  *
  * Names: `products` (not deleted), `products:inStock` (and stock > 0), `orders:<status>`.
- * A category count would be `products:category:<id>` (+ `:inStock`): its rows made with
- * the category, bumped where a product's categories, stock or deletion change.
+ * Per-category counts live in category_counters (categories/category-counters.ts).
  */
 export const PRODUCT_SHARDS = 16;
 export const ORDER_SHARDS = 64;
@@ -47,12 +47,16 @@ export function placementCounterStatements(
   emptied: readonly number[],
 ): Statement[] {
   return [
-    bump(ordersWith('pending'), orderId, 1),
-    ...emptied.map((id) => bump(PRODUCTS_IN_STOCK, id, -1)),
-  ].map((c) => {
-    const s = bumpStatement(c);
-    return deferred(s.sql, s.params);
-  });
+    ...[
+      bump(ordersWith('pending'), orderId, 1),
+      ...emptied.map((id) => bump(PRODUCTS_IN_STOCK, id, -1)),
+    ].map((c) => {
+      const s = bumpStatement(c);
+      return deferred(s.sql, s.params);
+    }),
+    // And in the counts of every category it is in (rare: only the last units).
+    ...emptied.map((id) => deferredCategoryStock(id, -1)),
+  ];
 }
 
 type Query = (sql: string, params?: unknown[]) => Promise<unknown>;

@@ -62,7 +62,7 @@ describe('InventoryService', () => {
     const runner = {
       run: (work: (m: EntityManager) => Promise<unknown>) => work(em as unknown as EntityManager),
     } as unknown as TransactionRunner;
-    const counters = { apply: jest.fn() };
+    const counters = { stockCrossed: jest.fn() };
     const service = new InventoryService(
       runner,
       { changed: jest.fn() } as unknown as CacheInvalidation,
@@ -116,20 +116,20 @@ describe('InventoryService', () => {
   });
 
   it('moves the in-stock counter only when the stock crosses 0, never for a deleted product', async () => {
-    const inStock = (delta: number) => [{ name: 'products:inStock', shard: 1, delta }];
+    const inStock = (flip: number) => (flip === 0 ? [] : [{ id: 1, flip }]);
     const emptied = managerWith(1, null, { stock: 0, deletedAt: null });
     await emptied.service.adjust(2, 1, { delta: -3, note: 'n' });
-    expect(emptied.counters.apply).toHaveBeenCalledWith(emptied.em, inStock(-1));
+    expect(emptied.counters.stockCrossed).toHaveBeenCalledWith(emptied.em, inStock(-1));
     const refilled = managerWith(1, null, { stock: 3, deletedAt: null });
     await refilled.service.adjust(2, 1, { delta: 3, note: 'n' });
-    expect(refilled.counters.apply).toHaveBeenCalledWith(refilled.em, inStock(1));
+    expect(refilled.counters.stockCrossed).toHaveBeenCalledWith(refilled.em, inStock(1));
     const topped = managerWith(1, null, { stock: 7, deletedAt: null });
     await topped.service.adjust(2, 1, { delta: 3, note: 'n' });
-    expect(topped.counters.apply).toHaveBeenCalledWith(topped.em, inStock(0));
+    expect(topped.counters.stockCrossed).toHaveBeenCalledWith(topped.em, inStock(0));
     const deleted = managerWith(1, null, { stock: 2, deletedAt: new Date(0) });
     await deleted.service.restock(deleted.em as unknown as EntityManager, 9, 3, [
       { productId: 1, quantity: 2 },
     ]);
-    expect(deleted.counters.apply).toHaveBeenCalledWith(deleted.em, []);
+    expect(deleted.counters.stockCrossed).toHaveBeenCalledWith(deleted.em, []);
   });
 });

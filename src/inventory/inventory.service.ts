@@ -6,7 +6,6 @@ import { conflict, notFound } from '../common/errors/domain-error';
 import { cappedCount, Keyset } from '../common/pagination/keyset';
 import { Page } from '../common/pagination/page.dto';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
-import { bump, PRODUCTS_IN_STOCK } from '../counters/list-counters';
 import { ListCountersService } from '../counters/list-counters.service';
 import { TransactionRunner } from '../database/transaction-runner';
 import { Product } from '../products/entities/product.entity';
@@ -194,8 +193,9 @@ export class InventoryService {
       .filter((p) => p.deletedAt === null)
       .map((p) => {
         const before = p.stock - (delta.get(p.id) ?? 0);
-        return bump(PRODUCTS_IN_STOCK, p.id, Number(p.stock > 0) - Number(before > 0));
-      });
-    await this.counters.apply(em, flips);
+        return { id: p.id, flip: (Number(p.stock > 0) - Number(before > 0)) as 1 | 0 | -1 };
+      })
+      .filter((f): f is { id: number; flip: 1 | -1 } => f.flip !== 0);
+    await this.counters.stockCrossed(em, flips);
   }
 }

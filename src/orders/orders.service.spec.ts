@@ -106,6 +106,10 @@ function fakeManager(products: FakeProduct[], opts: { orderStatus?: OrderStatus 
       counterBumps.push(params);
       return { affected: 1 };
     }
+    if (sql.startsWith('UPDATE category_counters SET inStock = inStock + ?')) {
+      counterBumps.push(['categories of product', ...params]);
+      return { affected: 1 };
+    }
     if (sql.startsWith('INSERT INTO stock_movements')) {
       for (let i = 0; i < params.length; i += 6) movements.push(params.slice(i, i + 6));
       return { raw: 1, affected: params.length / 6 };
@@ -198,6 +202,7 @@ describe('OrderPlacementService', () => {
     expect(counterBumps).toEqual([
       [1, 'orders:pending', 13],
       [-1, 'products:inStock', 1],
+      ['categories of product', -1, 1],
     ]);
   });
 

@@ -61,8 +61,9 @@ describe('ProductsService', () => {
   };
   const categories = {
     assign: jest.fn().mockResolvedValue(undefined),
+    productDeleted: jest.fn().mockResolvedValue(undefined),
     refsFor: jest.fn().mockResolvedValue(new Map([[1, [{ id: 3, name: 'Tea', slug: 'tea' }]]])),
-    assertExists: jest.fn(),
+    countIn: jest.fn(),
   };
   const inventory = { recordInitial: jest.fn().mockResolvedValue(undefined) };
   const cache = { changed: jest.fn().mockResolvedValue(undefined) };
@@ -95,7 +96,8 @@ describe('ProductsService', () => {
       expect.objectContaining({ priceCents: 410, stock: 5 }),
     );
     expect(runner.run).toHaveBeenCalledTimes(1);
-    expect(categories.assign).toHaveBeenCalledWith(em, 1, [3]);
+    // Out of stock until the initial movement puts it in (and counts it in stock).
+    expect(categories.assign).toHaveBeenCalledWith(em, 1, [3], false);
     expect(inventory.recordInitial).toHaveBeenCalledWith(
       em,
       expect.objectContaining({ id: 1, stock: 5 }),
@@ -175,6 +177,7 @@ describe('ProductsService', () => {
       { name: 'products', shard: 1, delta: -1 },
       { name: 'products:inStock', shard: 1, delta: -1 },
     ]);
+    expect(categories.productDeleted).toHaveBeenCalledWith(em, 1, true);
   });
 
   it('refuses minPrice above maxPrice before querying', async () => {
@@ -198,7 +201,7 @@ describe('ProductsService', () => {
       Product,
       expect.objectContaining({ name: 'Tea', priceCents: 999, stock: 3 }),
     );
-    expect(categories.assign).toHaveBeenCalledWith(em, 1, []);
+    expect(categories.assign).toHaveBeenCalledWith(em, 1, [], true);
     expect(res).toMatchObject({ name: 'Tea', price: '9.99', stock: 3 });
   });
 });

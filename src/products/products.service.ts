@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import { AuthUser } from '../common/decorators/current-user.decorator';
 import { CategoriesService } from '../categories/categories.service';
-import { countInCategory, productsInCategory } from '../categories/category-filter';
+import { pickCategoryForm, productsInCategory } from '../categories/category-filter';
 import { InventoryService } from '../inventory/inventory.service';
 import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
 import { CacheTags } from '../http-cache/cache-tags';
@@ -58,10 +58,18 @@ export class ProductsService {
     if (q.inStock === true) qb.andWhere('p.stock > 0');
     if (q.inStock === false) qb.andWhere('p.stock = 0');
     if (q.stockBelow !== undefined) qb.andWhere('p.stock < :below', { below: q.stockBelow });
+    // The category's counter: its exact total, its existence (404), and the filter's form.
+    let inCategory: number | undefined;
     if (q.category !== undefined) {
-      await this.categories.assertExists(q.category);
-      const inCategory = productsInCategory('p.id', q.category);
-      qb.andWhere(inCategory.sql, inCategory.params);
+      const [matching, sums] = await Promise.all([
+        this.categories.countIn(q.category, q.inStock),
+        this.counters.read([PRODUCTS]),
+      ]);
+      inCategory = matching;
+      const rows = ((q.page ?? 1) - 1) * q.limit + q.limit;
+      const form = q.search ? 'collect' : pickCategoryForm(matching, sums.get(PRODUCTS) ?? 0, rows);
+      const filter = productsInCategory('p.id', q.category, form);
+      qb.andWhere(filter.sql, filter.params);
     }
     if (q.search) return this.searchPage(qb, q);
     const sort = q.sort ?? '-createdAt';
@@ -76,7 +84,7 @@ export class ProductsService {
         { column, value },
         { column: 'p.id', value: (p) => p.id },
       ],
-      count: (filtered) => this.count(q, filtered),
+      count: (filtered) => this.count(q, filtered, inCategory),
     };
     const page = await this.keyset.page(qb, q, plan);
     return { data: await this.withCategories(page.data), meta: page.meta };
@@ -117,11 +125,14 @@ export class ProductsService {
   }
 
   /**
-   * Exact from the counters when only inStock filters. A category (with or without
-   * inStock): exact, counted through its closure range and product_categories
-   * (countInCategory), as many entries as the category's products. Anything else (search, prices, stockBelow): capped.
+   * Exact from the counters when only inStock and category filter (list-counters.ts,
+   * categories/category-counters.ts). Anything else (search, prices, stockBelow): capped.
    */
-  private async count(q: ProductQueryDto, qb: SelectQueryBuilder<Product>): Promise<ListTotal> {
+  private async count(
+    q: ProductQueryDto,
+    qb: SelectQueryBuilder<Product>,
+    inCategory: number | undefined,
+  ): Promise<ListTotal> {
     if (
       q.search ||
       q.minPrice !== undefined ||
@@ -130,10 +141,7 @@ export class ProductsService {
     ) {
       return cappedCount(qb);
     }
-    if (q.category !== undefined) {
-      const total = await countInCategory(qb.connection.manager, q.category, q.inStock);
-      return { total, exact: true };
-    }
+    if (inCategory !== undefined) return { total: inCategory, exact: true };
     const sums = await this.counters.read([PRODUCTS, PRODUCTS_IN_STOCK]);
     const all = sums.get(PRODUCTS) ?? 0;
     const inStock = sums.get(PRODUCTS_IN_STOCK) ?? 0;
@@ -157,7 +165,8 @@ export class ProductsService {
     });
     const saved = await this.runner.run(async (em) => {
       const row = await this.save(product, em);
-      if (dto.categoryIds) await this.categories.assign(em, row.id, dto.categoryIds);
+      // Counted out of stock here: the `initial` movement below is what puts it in stock.
+      if (dto.categoryIds) await this.categories.assign(em, row.id, dto.categoryIds, false);
       // The in-stock counter moves with the `initial` movement (inventory.service.ts).
       await this.counters.apply(em, [bump(PRODUCTS, row.id, 1)]);
       await this.inventory.recordInitial(em, row, accountId);
@@ -173,14 +182,16 @@ export class ProductsService {
       throw invalid(message, [{ field: 'stock', message }]);
     }
     await this.runner.run(async (em) => {
-      const product = await em.findOne(Product, { where: { id } });
-      if (!product) throw notFound('Product', id);
+      // Locked: its stock decides what its categories' in-stock counts gain or lose.
+      const product = await this.find(id, em);
       if (dto.name !== undefined) product.name = dto.name;
       if (dto.price !== undefined) product.priceCents = dto.price;
       if (dto.description !== undefined) product.description = dto.description;
       if (dto.sku !== undefined) product.sku = dto.sku;
       await this.save(product, em);
-      if (dto.categoryIds) await this.categories.assign(em, id, dto.categoryIds);
+      if (dto.categoryIds) {
+        await this.categories.assign(em, id, dto.categoryIds, product.stock > 0);
+      }
     });
     await this.cache.changed(...catalogChange(id));
     return this.get(id);
@@ -194,6 +205,7 @@ export class ProductsService {
         .getRepository(Product)
         .update({ id: product.id }, { sku: null, deletedAt: new Date() });
       await unindexProduct(em, product.id);
+      await this.categories.productDeleted(em, id, product.stock > 0);
       await this.counters.apply(em, [
         bump(PRODUCTS, id, -1),
         bump(PRODUCTS_IN_STOCK, id, product.stock > 0 ? -1 : 0),
