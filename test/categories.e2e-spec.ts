@@ -290,4 +290,50 @@ describe('Categories (e2e)', () => {
     expect(await countOf(other.id)).toBe(2);
     expect(await countOf(top.id)).toBe(0);
   });
+
+  it('keeps the category totals exact under dozens of concurrent orders, cancels and adjustments crossing 0', async () => {
+    const top = await category('Raced top');
+    const child = await category('Raced child', { parentId: top.id });
+    const products = [
+      await product([child.id], { stock: 1 }),
+      await product([child.id, top.id], { stock: 2 }),
+      await product([top.id], { stock: 1 }),
+    ];
+    const statuses: number[] = [];
+    const placed: number[] = [];
+    await Promise.all(
+      Array.from({ length: 36 }, async (_, i) => {
+        const p = products[i % products.length];
+        if (i % 3 === 2) {
+          const res = await http.post(
+            `/products/${p.id}/stock-adjustments`,
+            { delta: i % 2 === 0 ? 1 : -1, note: 'race' },
+            { token: admin },
+          );
+          statuses.push(res.status);
+          return;
+        }
+        const res = await http.post(
+          '/orders',
+          { items: [{ productId: p.id, quantity: 1 }] },
+          { token: customer },
+        );
+        statuses.push(res.status);
+        if (res.status !== 201) return;
+        placed.push(res.body.id);
+        if (i % 2 === 0) {
+          const cancel = await http.post(`/orders/${res.body.id}/cancel`, {}, { token: customer });
+          statuses.push(cancel.status);
+        }
+      }),
+    );
+    for (const s of statuses) expect([200, 201, 409]).toContain(s);
+    expect(placed.length).toBeGreaterThan(2);
+    for (const cat of [top, child]) {
+      for (const q of ['', '&inStock=true', '&inStock=false']) {
+        const res = await http.get(`/products?category=${cat.id}${q}&limit=100`, { token: admin });
+        expect(res.body.meta.total).toBe(res.body.data.length);
+      }
+    }
+  });
 });
