@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
 import { assertFastPathPipeline, globalGuardsOf } from './app.pipeline';
 import { TokenService } from './auth/token.service';
-import { tagNestRoutes } from './http-cache/cache-route';
+import { nestRouteOf, tagNestRoutes } from './http-cache/cache-route';
 import { HttpCacheFastPath } from './http-cache/http-cache.fast-path';
 import { registerJsonBodyParser } from './common/json-body';
 import { createValidationPipe } from './common/validation';
@@ -17,6 +17,8 @@ import { enforceBodyDeadline } from './common/filters/request-timeout';
 import { sendProblem } from './common/filters/send-problem';
 import { answerMethodNotAllowed } from './common/filters/method-not-allowed';
 import { buildOpenApiDocument } from './openapi';
+import { AppThrottlerGuard } from './rate-limit/app-throttler.guard';
+import { RefusedBodies } from './rate-limit/refused-bodies';
 import { ConnectionDrain } from './shutdown/connection-drain';
 import { ShutdownState } from './shutdown/shutdown-state';
 
@@ -121,7 +123,12 @@ export function configureApp(app: NestFastifyApplication): void {
   const drain = new ConnectionDrain(fastify.server);
   fastify.addHook('preClose', () => drain.stopAccepting());
   // JSON only: text/plain, form-encoded or any other body is 415, not handed to validation.
-  registerJsonBodyParser(fastify, BODY_LIMIT);
+  // A refused body counts against its client's rate limit like any request (never reaching
+  // Nest, it would otherwise never be counted).
+  const refusedBodies = new RefusedBodies(app.get(AppThrottlerGuard));
+  registerJsonBodyParser(fastify, BODY_LIMIT, (request, err) =>
+    refusedBodies.answer(request, nestRouteOf(request), err),
+  );
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Request-Id', request.id);
     reply.header('X-Content-Type-Options', 'nosniff');

@@ -129,6 +129,92 @@ describe('Rate limit (e2e)', () => {
     });
   });
 
+  describe('refused bodies count too (THROTTLE_LIMIT=3, LOGIN_THROTTLE_LIMIT=2)', () => {
+    let t: TestApp;
+    let http: Http;
+    let admin: string;
+
+    beforeAll(async () => {
+      t = await startApp({
+        env: { THROTTLE_LIMIT: '3', LOGIN_THROTTLE_LIMIT: '2', TRUST_PROXY: 'true' },
+      });
+      http = new Http(t.baseUrl);
+      admin = (
+        await http.post<{ accessToken: string }>(
+          '/auth/login',
+          { username: ADMIN.username, password: ADMIN.password },
+          { headers: { 'x-forwarded-for': '198.51.100.1' } },
+        )
+      ).body.accessToken;
+    });
+    afterAll(async () => t.close());
+
+    const deep = '{"a":'.repeat(40) + '1' + '}'.repeat(40);
+    const json = { 'content-type': 'application/json' };
+    const from = (address: string) => ({ headers: { ...json, 'x-forwarded-for': address } });
+
+    it('counts a refused body against the client and endpoint, with the headers', async () => {
+      const first = await http.post('/products', undefined, {
+        token: admin,
+        headers: json,
+        raw: deep,
+      });
+      expectProblem(first, 400);
+      expectLimitHeaders(first, 3, 2);
+      const second = await http.post('/products', undefined, {
+        token: admin,
+        headers: json,
+        raw: '{"name":',
+      });
+      expectProblem(second, 400);
+      expectLimitHeaders(second, 3, 1);
+      // The same bucket a valid request counts in: the third is the last one allowed.
+      const valid = await http.post(
+        '/products',
+        { name: 'Counted', price: '1.00' },
+        { token: admin },
+      );
+      expect(valid.status).toBe(201);
+      expectLimitHeaders(valid, 3, 0);
+      expectLimited(
+        await http.post('/products', { name: 'Over', price: '1.00' }, { token: admin }),
+      );
+      // Other endpoints are counted apart.
+      expect((await http.get('/products', { token: admin })).status).toBe(200);
+    });
+
+    it('answers a client over its limit 429, also for a refused body, and late', async () => {
+      const address = '203.0.113.50';
+      expectProblem(
+        await http.post('/auth/login', undefined, { ...from(address), raw: deep }),
+        400,
+      );
+      expectProblem(
+        await http.post('/auth/login', undefined, { ...from(address), raw: deep }),
+        400,
+      );
+      const started = Date.now();
+      const limited = await http.post('/auth/login', undefined, { ...from(address), raw: deep });
+      expectLimited(limited);
+      expect(limited.body.detail).toMatch(/sign-in attempts/);
+      // Held ~1 s (OVER_LIMIT_DELAY_MS): a client that sends the next body at once slows down.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+      // A body over the size limit, refused before it is read, is counted and limited too.
+      const huge = await http.post('/auth/login', undefined, {
+        ...from(address),
+        raw: `{"k":"${'x'.repeat(1024 * 1024)}"}`,
+      });
+      expectLimited(huge);
+      // The refused bodies had no username: a sign-in from that address with one still works.
+      const login = await http.post(
+        '/auth/login',
+        { username: ADMIN.username, password: ADMIN.password },
+        from(address),
+      );
+      expect(login.status).toBe(200);
+    });
+  });
+
   if (redisUrl) {
     describe('two instances on one Redis (THROTTLE_LIMIT=3)', () => {
       let first: TestApp;

@@ -1,8 +1,10 @@
 // The hostile client of the hostile-bodies scenario, as a process of its own (another
 // client is another process: in the load generator's event loop it would take the readers'
 // CPU instead of the server's). Sends 1 MB hostile bodies to POST /auth/login back to back,
-// each on a new connection, for argv[3] seconds; prints its result as one JSON line.
-// Usage: node hostile-attacker.js <base url> <seconds>
+// each on a new connection, for argv[3] seconds; prints its result as one JSON line. With
+// `spread`, each body comes from another loopback address (127.1.0.1, 127.1.0.2, ...), as
+// from many clients, none of which reaches its rate limit.
+// Usage: node hostile-attacker.js <base url> <seconds> [spread]
 const { request } = require('node:http');
 
 const MB = 1024 * 1024;
@@ -13,16 +15,20 @@ const BODIES = [
   '['.repeat(MB - 1),
 ].map((text) => Buffer.from(text));
 
-const [, , url, secondsArg] = process.argv;
+const [, , url, secondsArg, mode] = process.argv;
 const seconds = Number(secondsArg);
+const spread = mode === 'spread';
+/** The n-th loopback address of 127.1.0.0/16 (a fresh client per body for 65,534 bodies). */
+const addressOf = (n) => `127.1.${(n >> 8) & 255}.${n & 255 || 1}`;
 
-function send(body) {
+function send(body, n) {
   return new Promise((resolve) => {
     const req = request(
       `${url}/api/v1/auth/login`,
       {
         method: 'POST',
         agent: false,
+        ...(spread ? { localAddress: addressOf(n + 1) } : {}),
         headers: { 'content-type': 'application/json', 'content-length': body.length },
       },
       (res) => {
@@ -43,7 +49,7 @@ async function main() {
   const until = performance.now() + seconds * 1000;
   for (let n = 0; performance.now() < until; n++) {
     const start = performance.now();
-    const status = await send(BODIES[n % BODIES.length]);
+    const status = await send(BODIES[n % BODIES.length], n);
     latencies.push(performance.now() - start);
     if (status === 0) errors++;
     else statuses[status] = (statuses[status] ?? 0) + 1;

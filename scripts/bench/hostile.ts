@@ -4,7 +4,10 @@
  * under the attack (B) in interleaved rounds, A B A B ..., and each side reports its median
  * round, so that drift of a shared machine falls on both alike. The attacker is a process of
  * its own (hostile-attacker.js), as another client would be. The bodies are refused by
- * the JSON parser's scan (src/common/json-body.ts) before anything else runs.
+ * the JSON parser's scan (src/common/json-body.ts) before anything else runs, and count
+ * against the client's login limit (src/rate-limit/refused-bodies.ts): one client is over
+ * it after its first bodies and then answered 429 a second late. A third side (C) has every
+ * body come from another address, so that none is ever limited: A B C A B C ...
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -16,8 +19,12 @@ export type AttackResult = LoadResult & { cpuPercent: number };
 
 export interface HostileResult {
   alone: LoadResult;
+  /** One client in a loop: over its login limit after its first bodies, then slowed. */
   attacked: LoadResult;
   attacker: AttackResult;
+  /** Each body from another address: never limited, every body refused at full pace. */
+  spreadAttacked: LoadResult;
+  spreadAttacker: AttackResult;
 }
 
 function median<T extends LoadResult>(rounds: T[]): T {
@@ -34,13 +41,16 @@ export async function hostileBodies(opts: {
   /** The server's pid: its CPU time per round is printed next to the load generator's. */
   serverPid?: number;
 }): Promise<HostileResult> {
-  const attack = (seconds: number, name = 'hostile bodies') => attackLoop(opts.url, seconds, name);
+  const attack = (seconds: number, name = 'hostile bodies', spread = false) =>
+    attackLoop(opts.url, seconds, name, spread);
   const reads = (name: string, seconds: number) =>
     load({ name, url: opts.url, seconds, next: opts.reads });
   await Promise.all([reads('warm-up', opts.warm), attack(opts.warm)]);
   const alone: LoadResult[] = [];
   const attacked: LoadResult[] = [];
   const attackers: AttackResult[] = [];
+  const spreadAttacked: LoadResult[] = [];
+  const spreadAttackers: AttackResult[] = [];
   const cpu = new CpuMeter(opts.serverPid);
   for (let round = 0; round < opts.rounds; round++) {
     cpu.start();
@@ -54,13 +64,29 @@ export async function hostileBodies(opts: {
     const cpuAttacked = cpu.stop();
     attacked.push(r);
     attackers.push(a);
+    cpu.start();
+    const [sr, sa] = await Promise.all([
+      reads('product-read, under hostile bodies from many addresses', opts.seconds),
+      attack(opts.seconds, 'hostile bodies from many addresses', true),
+    ]);
+    const cpuSpread = cpu.stop();
+    spreadAttacked.push(sr);
+    spreadAttackers.push(sa);
     console.log(
       `hostile-bodies round ${round + 1}: alone ${alone[round].reqPerSec} req/s, ` +
         `attacked ${r.reqPerSec} req/s p99 ${r.p99} ms, attacker ${a.reqPerSec} req/s ${JSON.stringify(a.statuses)}; ` +
-        `CPU % of a core alone ${cpuAlone}, attacked ${cpuAttacked}, attacker ${a.cpuPercent}`,
+        `from many addresses ${sr.reqPerSec} req/s p99 ${sr.p99} ms, attacker ${sa.reqPerSec} req/s ${JSON.stringify(sa.statuses)}; ` +
+        `CPU % of a core alone ${cpuAlone}, attacked ${cpuAttacked}, attacker ${a.cpuPercent}, ` +
+        `many addresses ${cpuSpread}, attacker ${sa.cpuPercent}`,
     );
   }
-  return { alone: median(alone), attacked: median(attacked), attacker: median(attackers) };
+  return {
+    alone: median(alone),
+    attacked: median(attacked),
+    attacker: median(attackers),
+    spreadAttacked: median(spreadAttacked),
+    spreadAttacker: median(spreadAttackers),
+  };
 }
 
 /** CPU time of the server and of this process (the load generator) over a window. */
@@ -101,11 +127,16 @@ class CpuMeter {
  * each time (the server closes the connection after refusing a body), in a process of its
  * own (`hostile-attacker.js`): another client, not more work for the readers' event loop.
  */
-function attackLoop(url: string, seconds: number, name: string): Promise<AttackResult> {
+function attackLoop(
+  url: string,
+  seconds: number,
+  name: string,
+  spread: boolean,
+): Promise<AttackResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [join(__dirname, 'hostile-attacker.js'), url, String(seconds)],
+      [join(__dirname, 'hostile-attacker.js'), url, String(seconds), spread ? 'spread' : 'one'],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
       },

@@ -182,21 +182,41 @@ const SHAPE_MESSAGES: Record<BodyShapeProblem, string> = {
  * (byte loop); 1,000 numbers of 1,000 digits (every byte through the switch, the worst)
  * ~6 ms. JSON.parse of such bodies takes 2-10 ms itself.
  */
-export function registerJsonBodyParser(fastify: FastifyInstance, bodyLimit: number): void {
+export function registerJsonBodyParser(
+  fastify: FastifyInstance,
+  bodyLimit: number,
+  onRefused: RefusalHook = (_request, err) => Promise.resolve(err),
+): void {
   fastify.removeAllContentTypeParsers();
   const parse = fastify.getDefaultJsonParser('error', 'error');
   fastify.addContentTypeParser(
     'application/json',
     { bodyLimit },
     (request: FastifyRequest, payload: Readable, done) => {
+      const refused = (err: Error) => {
+        onRefused(request, err).then(
+          (answer) => done(answer, undefined),
+          () => done(err, undefined),
+        );
+      };
       readScanned(request, payload, bodyLimit, (err, text) => {
-        if (err) done(err, undefined);
+        if (err) return refused(err);
         // Fastify's default parser is the callback kind (it calls done); typed as either kind.
-        else void parse(request, text as string, done);
+        void parse(request, text as string, (parseErr: Error | null, body?: unknown) => {
+          if (parseErr) refused(parseErr);
+          else done(null, body);
+        });
       });
     },
   );
 }
+
+/**
+ * Called with every body the parser refuses (a limit crossed, not JSON), before it is
+ * answered: resolves with the error to answer instead (the rate limit counts refused
+ * bodies: rate-limit/refused-bodies.ts).
+ */
+export type RefusalHook = (request: FastifyRequest, err: Error) => Promise<Error>;
 
 type BodyCallback = (err: Error | null, text?: string) => void;
 

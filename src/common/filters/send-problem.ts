@@ -1,5 +1,6 @@
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../errors/domain-error';
+import { earlyHeadersOf } from '../errors/early-headers';
 import { toProblem } from '../errors/problem';
 
 /** Shared by the Nest filter and Fastify's own error handler (body parsing runs before Nest). */
@@ -15,6 +16,8 @@ export function sendProblem(err: unknown, request: FastifyRequest, reply: Fastif
     );
   }
   if (reply.sent) return;
+  const early = earlyHeadersOf(request);
+  if (early) void reply.headers(early);
   if (problem.status === 401) reply.header('WWW-Authenticate', 'Bearer');
   if (err instanceof DomainError && err.retryAfterSeconds !== undefined) {
     reply.header('Retry-After', String(err.retryAfterSeconds));
