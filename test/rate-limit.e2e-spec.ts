@@ -213,6 +213,19 @@ describe('Rate limit (e2e)', () => {
       );
       expect(login.status).toBe(200);
     });
+
+    it('counts bodies of another media type (415) too', async () => {
+      const form = {
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-forwarded-for': '203.0.113.51',
+        },
+        raw: 'username=admin&password=x',
+      };
+      expectProblem(await http.post('/auth/login', undefined, form), 415);
+      expectProblem(await http.post('/auth/login', undefined, form), 415);
+      expectLimited(await http.post('/auth/login', undefined, form));
+    });
   });
 
   if (redisUrl) {

@@ -181,6 +181,9 @@ const SHAPE_MESSAGES: Record<BodyShapeProblem, string> = {
  * within the first kilobytes; one long string ~0.1 ms (indexOf); 1 MB of escapes ~1.5 ms
  * (byte loop); 1,000 numbers of 1,000 digits (every byte through the switch, the worst)
  * ~6 ms. JSON.parse of such bodies takes 2-10 ms itself.
+ *
+ * Every refusal (a limit crossed, not JSON, another media type) goes through `onRefused`
+ * before it is answered: the rate limit counts refused bodies too.
  */
 export function registerJsonBodyParser(
   fastify: FastifyInstance,
@@ -209,6 +212,15 @@ export function registerJsonBodyParser(
       });
     },
   );
+  // Any other media type, form-encoded included: 415, unread, counted like every refusal.
+  fastify.addContentTypeParser('*', (request: FastifyRequest, payload: Readable, done) => {
+    payload.pause();
+    lingerAfterRefusal(request.raw);
+    onRefused(request, new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE()).then(
+      (answer) => done(answer, undefined),
+      (err: Error) => done(err, undefined),
+    );
+  });
 }
 
 /**
