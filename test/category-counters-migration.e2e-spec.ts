@@ -1,7 +1,6 @@
-import { DataSource } from 'typeorm';
-import { buildTypeOrmOptions } from '../src/database/typeorm-options';
-import { ADMIN, startApp, TestApp } from './helpers/test-app';
-import { Http } from './helpers/http';
+import type { TestApp } from './helpers/test-app';
+import type { Http } from './helpers/http';
+import { upgradeFrom } from './helpers/migration-upgrade';
 
 const MIGRATION = 'CategoryCounters1797400000000';
 
@@ -13,61 +12,51 @@ describe('Category counters migration on an existing database (e2e)', () => {
   const ids: Record<string, number> = {};
 
   beforeAll(async () => {
-    const first = await startApp();
-    const url = first.databaseUrl;
-    await first.close();
-    const ds = new DataSource(buildTypeOrmOptions({ url, migrationsRun: false }));
-    await ds.initialize();
-    const executed = async () =>
-      (await ds.query<{ name: string }[]>('SELECT name FROM migrations')).map((m) => m.name);
-    while ((await executed()).includes(MIGRATION)) await ds.undoLastMigration();
-    const category = async (slug: string, parentId: number | null) => {
-      await ds.query('INSERT INTO categories (name, slug, parentId) VALUES (?, ?, ?)', [
-        slug,
-        slug,
-        parentId,
-      ]);
-      const [row] = await ds.query<{ id: number | string }[]>(
-        'SELECT id FROM categories WHERE slug = ?',
-        [slug],
-      );
-      const id = Number(row.id);
-      const above = parentId === null ? [] : [parentId];
-      for (const [ancestorId, depth] of [[id, 0], ...above.map((a) => [a, 1])]) {
-        await ds.query(
-          'INSERT INTO category_closure (ancestorId, descendantId, depth) VALUES (?, ?, ?)',
-          [ancestorId, id, depth],
-        );
-      }
-      ids[slug] = id;
-    };
-    await category('old-top', null);
-    await category('old-left', ids['old-top']);
-    await category('old-right', ids['old-top']);
-    await category('old-empty', null);
-    const product = async (name: string, stock: number, deleted: boolean, cats: string[]) => {
-      await ds.query(
-        'INSERT INTO products (name, priceCents, stock, deletedAt) VALUES (?, 100, ?, ?)',
-        [name, stock, deleted ? '2026-01-01 10:00:00.000' : null],
-      );
-      const [row] = await ds.query<{ id: number | string }[]>(
-        'SELECT id FROM products WHERE name = ?',
-        [name],
-      );
-      for (const c of cats) {
-        await ds.query('INSERT INTO product_categories (productId, categoryId) VALUES (?, ?)', [
-          Number(row.id),
-          ids[c],
+    ({ t, http, admin } = await upgradeFrom(MIGRATION, async (ds) => {
+      const category = async (slug: string, parentId: number | null) => {
+        await ds.query('INSERT INTO categories (name, slug, parentId) VALUES (?, ?, ?)', [
+          slug,
+          slug,
+          parentId,
         ]);
-      }
-    };
-    await product('In both siblings', 3, false, ['old-left', 'old-right']);
-    await product('Left, sold out', 0, false, ['old-left']);
-    await product('Right, deleted', 4, true, ['old-right']);
-    await ds.destroy();
-    t = await startApp({ databaseUrl: url });
-    http = new Http(t.baseUrl);
-    admin = (await http.login(ADMIN.username, ADMIN.password)).accessToken;
+        const [row] = await ds.query<{ id: number | string }[]>(
+          'SELECT id FROM categories WHERE slug = ?',
+          [slug],
+        );
+        const id = Number(row.id);
+        const above = parentId === null ? [] : [parentId];
+        for (const [ancestorId, depth] of [[id, 0], ...above.map((a) => [a, 1])]) {
+          await ds.query(
+            'INSERT INTO category_closure (ancestorId, descendantId, depth) VALUES (?, ?, ?)',
+            [ancestorId, id, depth],
+          );
+        }
+        ids[slug] = id;
+      };
+      await category('old-top', null);
+      await category('old-left', ids['old-top']);
+      await category('old-right', ids['old-top']);
+      await category('old-empty', null);
+      const product = async (name: string, stock: number, deleted: boolean, cats: string[]) => {
+        await ds.query(
+          'INSERT INTO products (name, priceCents, stock, deletedAt) VALUES (?, 100, ?, ?)',
+          [name, stock, deleted ? '2026-01-01 10:00:00.000' : null],
+        );
+        const [row] = await ds.query<{ id: number | string }[]>(
+          'SELECT id FROM products WHERE name = ?',
+          [name],
+        );
+        for (const c of cats) {
+          await ds.query('INSERT INTO product_categories (productId, categoryId) VALUES (?, ?)', [
+            Number(row.id),
+            ids[c],
+          ]);
+        }
+      };
+      await product('In both siblings', 3, false, ['old-left', 'old-right']);
+      await product('Left, sold out', 0, false, ['old-left']);
+      await product('Right, deleted', 4, true, ['old-right']);
+    }));
   });
   afterAll(async () => t?.close());
 

@@ -1,8 +1,8 @@
 import { DataSource } from 'typeorm';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { buildTypeOrmOptions } from '../src/database/typeorm-options';
-import { ADMIN, onMysql, startApp, TestApp } from './helpers/test-app';
-import { Http } from './helpers/http';
+import { onMysql, type TestApp } from './helpers/test-app';
+import type { Http } from './helpers/http';
+import { upgradeFrom } from './helpers/migration-upgrade';
 
 const MIGRATION = 'ExactText1796157441996';
 
@@ -17,35 +17,25 @@ describe('Exact-text migration on an existing database (e2e)', () => {
   let admin: string;
 
   beforeAll(async () => {
-    const first = await startApp();
-    const url = first.databaseUrl;
-    await first.close();
-    const ds = new DataSource(buildTypeOrmOptions({ url, migrationsRun: false }));
-    await ds.initialize();
-    const executed = async () =>
-      (await ds.query<{ name: string }[]>('SELECT name FROM migrations')).map((m) => m.name);
-    while ((await executed()).includes(MIGRATION)) await ds.undoLastMigration();
-    // Written whole-second by the old update path: updatedAt before createdAt.
-    await ds.query(
-      'INSERT INTO customers (name, email, phone, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?)',
-      [
-        'Old',
-        'old@example.com',
-        '+441234567890',
-        '2026-01-01 10:00:00.700',
-        '2026-01-01 10:00:00.000',
-      ],
-    );
-    await ds.query('INSERT INTO products (name, sku, priceCents, stock) VALUES (?, ?, ?, ?)', [
-      'Old beans',
-      'BEAN-1KG',
-      100,
-      5,
-    ]);
-    await ds.destroy();
-    t = await startApp({ databaseUrl: url });
-    http = new Http(t.baseUrl);
-    admin = (await http.login(ADMIN.username, ADMIN.password)).accessToken;
+    ({ t, http, admin } = await upgradeFrom(MIGRATION, async (ds) => {
+      // Written whole-second by the old update path: updatedAt before createdAt.
+      await ds.query(
+        'INSERT INTO customers (name, email, phone, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?)',
+        [
+          'Old',
+          'old@example.com',
+          '+441234567890',
+          '2026-01-01 10:00:00.700',
+          '2026-01-01 10:00:00.000',
+        ],
+      );
+      await ds.query('INSERT INTO products (name, sku, priceCents, stock) VALUES (?, ?, ?, ?)', [
+        'Old beans',
+        'BEAN-1KG',
+        100,
+        5,
+      ]);
+    }));
   });
   afterAll(async () => t?.close());
 

@@ -1,7 +1,6 @@
-import { DataSource } from 'typeorm';
-import { buildTypeOrmOptions } from '../src/database/typeorm-options';
-import { ADMIN, startApp, TestApp } from './helpers/test-app';
-import { Http } from './helpers/http';
+import type { TestApp } from './helpers/test-app';
+import type { Http } from './helpers/http';
+import { upgradeFrom } from './helpers/migration-upgrade';
 
 const MIGRATION = 'ProductSearch1797100000000';
 
@@ -12,29 +11,19 @@ describe('Product search migration on an existing database (e2e)', () => {
   let admin: string;
 
   beforeAll(async () => {
-    const first = await startApp();
-    const url = first.databaseUrl;
-    await first.close();
-    const ds = new DataSource(buildTypeOrmOptions({ url, migrationsRun: false }));
-    await ds.initialize();
-    const executed = async () =>
-      (await ds.query<{ name: string }[]>('SELECT name FROM migrations')).map((m) => m.name);
-    while ((await executed()).includes(MIGRATION)) await ds.undoLastMigration();
-    const insert =
-      'INSERT INTO products (name, description, sku, priceCents, stock, deletedAt) VALUES (?, ?, ?, ?, ?, ?)';
-    await ds.query(insert, ['Vieux café', 'Torréfié à Zürich', 'CAF-1', 100, 5, null]);
-    // More than one batch of the backfill.
-    for (let i = 0; i < 3; i++) {
-      await ds.query(
-        `INSERT INTO products (name, priceCents, stock) VALUES ${Array.from({ length: 400 }, () => '(?, ?, ?)').join(', ')}`,
-        Array.from({ length: 400 }, (_, k) => [`Filler ${i * 400 + k}`, 100, 1]).flat(),
-      );
-    }
-    await ds.query(insert, ['Gone café', null, null, 100, 5, '2026-01-01 10:00:00.000']);
-    await ds.destroy();
-    t = await startApp({ databaseUrl: url });
-    http = new Http(t.baseUrl);
-    admin = (await http.login(ADMIN.username, ADMIN.password)).accessToken;
+    ({ t, http, admin } = await upgradeFrom(MIGRATION, async (ds) => {
+      const insert =
+        'INSERT INTO products (name, description, sku, priceCents, stock, deletedAt) VALUES (?, ?, ?, ?, ?, ?)';
+      await ds.query(insert, ['Vieux café', 'Torréfié à Zürich', 'CAF-1', 100, 5, null]);
+      // More than one batch of the backfill.
+      for (let i = 0; i < 3; i++) {
+        await ds.query(
+          `INSERT INTO products (name, priceCents, stock) VALUES ${Array.from({ length: 400 }, () => '(?, ?, ?)').join(', ')}`,
+          Array.from({ length: 400 }, (_, k) => [`Filler ${i * 400 + k}`, 100, 1]).flat(),
+        );
+      }
+      await ds.query(insert, ['Gone café', null, null, 100, 5, '2026-01-01 10:00:00.000']);
+    }));
   });
   afterAll(async () => t?.close());
 
