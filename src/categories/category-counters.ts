@@ -96,6 +96,9 @@ export async function readCounts(
   );
 }
 
+/** What a counter row holds, over products `p`: live ones (n) and those in stock (s). */
+const COUNTS = 'COUNT(*) AS n, SUM(CASE WHEN p.stock > 0 THEN 1 ELSE 0 END) AS s';
+
 /**
  * Counts these categories again from the tables (after a category moved). On MySQL the
  * products are read with shared locks, so a concurrent stock change of one of them waits
@@ -105,10 +108,9 @@ export async function recount(em: EntityManager, categoryIds: readonly number[])
   const lock = isMysql(em.connection.options) ? ' LOCK IN SHARE MODE' : '';
   for (const id of categoryIds) {
     const rows = await em.query<{ n: number | string; s: number | string | null }[]>(
-      'SELECT COUNT(*) AS n, SUM(CASE WHEN p.stock > 0 THEN 1 ELSE 0 END) AS s FROM products p ' +
-        'WHERE p.deletedAt IS NULL AND p.id IN (SELECT pc.productId FROM category_closure cc ' +
-        'INNER JOIN product_categories pc ON pc.categoryId = cc.descendantId WHERE cc.ancestorId = ?)' +
-        lock,
+      `SELECT ${COUNTS} FROM products p WHERE p.deletedAt IS NULL AND p.id IN ` +
+        '(SELECT pc.productId FROM category_closure cc INNER JOIN product_categories pc ' +
+        `ON pc.categoryId = cc.descendantId WHERE cc.ancestorId = ?)${lock}`,
       [id],
     );
     await em.query('UPDATE category_counters SET products = ?, inStock = ? WHERE categoryId = ?', [
@@ -127,9 +129,9 @@ export async function rebuildCategoryCounters(query: Query): Promise<void> {
   await query(
     'INSERT INTO category_counters (categoryId, products, inStock) ' +
       'SELECT c.id, COALESCE(x.n, 0), COALESCE(x.s, 0) FROM categories c LEFT JOIN (' +
-      'SELECT d.ancestorId AS id, COUNT(*) AS n, SUM(CASE WHEN p.stock > 0 THEN 1 ELSE 0 END) AS s ' +
-      'FROM (SELECT DISTINCT cc.ancestorId, pc.productId FROM category_closure cc ' +
-      'INNER JOIN product_categories pc ON pc.categoryId = cc.descendantId) d ' +
+      `SELECT d.ancestorId AS id, ${COUNTS} FROM (SELECT DISTINCT cc.ancestorId, pc.productId ` +
+      'FROM category_closure cc INNER JOIN product_categories pc ' +
+      'ON pc.categoryId = cc.descendantId) d ' +
       'INNER JOIN products p ON p.id = d.productId WHERE p.deletedAt IS NULL ' +
       'GROUP BY d.ancestorId) x ON x.id = c.id',
   );
