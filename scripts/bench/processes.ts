@@ -116,6 +116,9 @@ export function benchEnv(
     // A real login limit (10x the default, for repeated runs' sign-ins within its window):
     // the hostile-bodies client is counted against it (src/rate-limit/refused-bodies.ts).
     LOGIN_THROTTLE_LIMIT: '100',
+    // The seeded sessions outlive a whole run (a full MariaDB run takes longer than the
+    // default 15 minutes: its last scenario's reads would be 401s).
+    JWT_EXPIRES_IN: '4h',
     LOG_LEVEL: 'warn',
     // No load balancer to wait for: stop at once between runs.
     SHUTDOWN_DRAIN: '0',
