@@ -228,6 +228,26 @@ describe('Pagination (e2e)', () => {
     expect([...everything.ids].sort((a, b) => b - a)).toEqual(everything.ids);
   });
 
+  it.each(['minPrice=0', 'inStock=true', 'maxPrice=3'])(
+    'GET /products?%s: the last page and one past it tell the total the first page counted',
+    async (query) => {
+      const first = (await http.get(`/products?limit=2&${query}`, { token: alice.token })).body
+        .meta as Meta;
+      expect(first.total).toBeGreaterThan(2);
+      for (let page = 2; page <= first.totalPages + 1; page++) {
+        const res = await http.get(`/products?limit=2&${query}&page=${page}`, {
+          token: alice.token,
+        });
+        expect(res.body.meta).toMatchObject({
+          total: first.total,
+          totalExact: true,
+          totalPages: first.totalPages,
+        });
+        expect(res.body.data).toHaveLength(Math.max(0, Math.min(2, first.total - (page - 1) * 2)));
+      }
+    },
+  );
+
   it('pages customers and accounts by cursor too', async () => {
     for (const list of ['/customers?limit=1', '/accounts?limit=1']) {
       const { ids, metas } = await walk(list, admin);

@@ -166,8 +166,12 @@ describe('CustomersService', () => {
   });
 
   it('lists a page with a literal, escaped search term, counted up to the cap', async () => {
-    const qb = fakeListQuery([stored()], 21);
-    const capped = { getRawOne: jest.fn(async () => ({ n: 21 })) };
+    // A full page with a row after it: the total is counted (capped).
+    const qb = fakeListQuery(
+      Array.from({ length: 21 }, () => stored()),
+      0,
+    );
+    const capped = { getRawOne: jest.fn(async () => ({ n: 45 })) };
     Object.assign(qb, {
       select: jest.fn(() => qb),
       orderBy: jest.fn(() => qb),
@@ -190,11 +194,27 @@ describe('CustomersService', () => {
     expect(page.meta).toEqual({
       page: 2,
       limit: 20,
+      total: 45,
+      totalPages: 3,
+      totalExact: true,
+      nextCursor: expect.any(String),
+    });
+    expect(page.data).toHaveLength(20);
+    expect(page.data[0]).toMatchObject({ id: 1, email: 'ada@example.com' });
+  });
+
+  it('reads no count when a numbered page shows the end of the list', async () => {
+    const qb = fakeListQuery([stored()], 0);
+    repo.createQueryBuilder.mockReturnValue(qb);
+    const admin = { id: 1, role: 'admin' as const, customerId: null, sessionId: 's' };
+    const page = await service.list(admin, { page: 2, limit: 20, search: 'ada' });
+    expect(qb.limit).toHaveBeenCalledTimes(1);
+    expect(qb.limit).toHaveBeenCalledWith(21);
+    expect(page.meta).toMatchObject({
       total: 21,
       totalPages: 2,
       totalExact: true,
       nextCursor: null,
     });
-    expect(page.data[0]).toMatchObject({ id: 1, email: 'ada@example.com' });
   });
 });

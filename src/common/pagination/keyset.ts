@@ -55,14 +55,16 @@ export class Keyset {
         ? undefined
         : this.codec.decode(plan.scope, q.cursor, plan.columns.length);
     // Before the seek condition: the total of the whole list, as on the first page.
-    const totalPromise = plan.count(qb.clone());
+    const filtered = qb.clone();
     for (const c of plan.columns) qb.addOrderBy(c.column, plan.direction);
+    const offset = key ? 0 : ((q.page ?? 1) - 1) * q.limit;
     if (key) seek(qb, plan, key);
-    else qb.offset(((q.page ?? 1) - 1) * q.limit);
-    const [rows, { total, exact }] = await Promise.all([
-      qb.limit(q.limit + 1).getMany(),
-      totalPromise,
-    ]);
+    else qb.offset(offset);
+    const read = () => qb.limit(q.limit + 1).getMany();
+    const [rows, { total, exact }] = key
+      ? // A cursor's page: the whole list's count, read beside the page.
+        await Promise.all([read(), plan.count(filtered)])
+      : await read().then(async (found) => [found, await totalOf(found)] as const);
     const data = rows.slice(0, q.limit);
     const last = data[data.length - 1];
     const meta: PageMetaDto = {
@@ -80,6 +82,18 @@ export class Keyset {
           : null,
     };
     return { data, meta };
+
+    /**
+     * A numbered page that is the list's last (no row after it) and not past its end tells
+     * the total itself: no count is read. Most searches and filters of a small list end on
+     * their first page, and a search that matches nothing no longer scans twice.
+     */
+    async function totalOf(found: T[]): Promise<ListTotal> {
+      if (found.length <= q.limit && (found.length > 0 || offset === 0)) {
+        return { total: offset + found.length, exact: true };
+      }
+      return plan.count(filtered);
+    }
   }
 }
 
