@@ -18,6 +18,9 @@ export interface MixedPhase {
   ordersPlaced: number;
   orderFailures: number;
   non2xx: number;
+  /** Non-2xx reads and failed orders by status (0: no answer). */
+  readStatuses: Record<string, number>;
+  orderStatuses: Record<string, number>;
 }
 
 interface Counts {
@@ -62,6 +65,8 @@ export async function seedMixedCatalog(base: string, data: BenchData): Promise<n
 function orderFlow(base: string, data: BenchData, productIds: number[], rate: number) {
   let placed = 0;
   let failed = 0;
+  /** The status (0: no answer) of each failed order, counted. */
+  const failures: Record<string, number> = {};
   const inFlight = new Set<Promise<void>>();
   const timer =
     rate > 0
@@ -71,10 +76,14 @@ function orderFlow(base: string, data: BenchData, productIds: number[], rate: nu
           const p = post(base, '/orders', c.token, { items: [{ productId, quantity: 1 }] })
             .then((status) => {
               if (status === 201) placed++;
-              else failed++;
+              else {
+                failed++;
+                failures[status] = (failures[status] ?? 0) + 1;
+              }
             })
             .catch(() => {
               failed++;
+              failures[0] = (failures[0] ?? 0) + 1;
             })
             .finally(() => inFlight.delete(p));
           inFlight.add(p);
@@ -84,7 +93,7 @@ function orderFlow(base: string, data: BenchData, productIds: number[], rate: nu
     stop: async () => {
       if (timer) clearInterval(timer);
       await Promise.all(inFlight);
-      return { placed, failed };
+      return { placed, failed, failures };
     },
   };
 }
@@ -94,8 +103,15 @@ function readers(
   data: BenchData,
   productIds: number[],
   seconds: number,
-): Promise<{ readsPerSec: number; counts: Counts; non2xx: number }> {
+): Promise<{
+  readsPerSec: number;
+  counts: Counts;
+  non2xx: number;
+  statuses: Record<string, number>;
+}> {
   const counts: Counts = { productHit: 0, productAll: 0, pageHit: 0, pageAll: 0 };
+  /** Non-2xx answers by status, counted. */
+  const statuses: Record<string, number> = {};
   let n = 0;
   return new Promise((resolve, reject) => {
     const instance = autocannon(
@@ -117,7 +133,8 @@ function readers(
                 : `/api/v1/products/${productIds[Math.floor(Math.random() * productIds.length)]}`;
               return { ...req, path, headers: { authorization: `Bearer ${token}` } };
             },
-            onResponse: (_status, _body, context: { page?: boolean }, headers) => {
+            onResponse: (status, _body, context: { page?: boolean }, headers) => {
+              if (status < 200 || status > 299) statuses[status] = (statuses[status] ?? 0) + 1;
               const hit = headers?.['x-cache'] === 'HIT';
               if (context.page) {
                 counts.pageAll++;
@@ -136,6 +153,7 @@ function readers(
           readsPerSec: Math.round(result.requests.average),
           counts,
           non2xx: result.non2xx,
+          statuses,
         });
       },
     );
@@ -164,8 +182,18 @@ async function phase(
     ordersPlaced: orders.placed,
     orderFailures: orders.failed,
     non2xx: r.non2xx,
+    readStatuses: r.statuses,
+    orderStatuses: orders.failures,
   };
 }
+
+const sumCounts = (all: Record<string, number>[]) => {
+  const sum: Record<string, number> = {};
+  for (const counts of all) {
+    for (const [k, n] of Object.entries(counts)) sum[k] = (sum[k] ?? 0) + n;
+  }
+  return sum;
+};
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -208,7 +236,10 @@ export async function mixedScenario(
       for (const r of [0, rate]) {
         const p = await phase(base, data, productIds, r, opts.seconds);
         console.log(
-          `mixed ${p.name}: ${p.readsPerSec} reads/s, product HIT ${(p.productHit * 100).toFixed(1)}%, page HIT ${(p.pageHit * 100).toFixed(1)}%, ${p.ordersPlaced} orders (${p.orderFailures} failed)`,
+          `mixed ${p.name}: ${p.readsPerSec} reads/s, product HIT ${(p.productHit * 100).toFixed(1)}%, page HIT ${(p.pageHit * 100).toFixed(1)}%, ${p.ordersPlaced} orders (${p.orderFailures} failed)` +
+            (p.non2xx > 0 || p.orderFailures > 0
+              ? `; non-2xx reads ${JSON.stringify(p.readStatuses)}, failed orders ${JSON.stringify(p.orderStatuses)}`
+              : ''),
         );
         byRate.set(r, [...(byRate.get(r) ?? []), p]);
       }
@@ -223,6 +254,8 @@ export async function mixedScenario(
     ordersPlaced: ps.reduce((s, p) => s + p.ordersPlaced, 0),
     orderFailures: ps.reduce((s, p) => s + p.orderFailures, 0),
     non2xx: ps.reduce((s, p) => s + p.non2xx, 0),
+    readStatuses: sumCounts(ps.map((p) => p.readStatuses)),
+    orderStatuses: sumCounts(ps.map((p) => p.orderStatuses)),
   }));
   return { phases, rounds: opts.rounds, seconds: opts.seconds };
 }
