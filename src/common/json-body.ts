@@ -196,12 +196,7 @@ export function registerJsonBodyParser(
     'application/json',
     { bodyLimit },
     (request: FastifyRequest, payload: Readable, done) => {
-      const refused = (err: Error) => {
-        onRefused(request, err).then(
-          (answer) => done(answer, undefined),
-          () => done(err, undefined),
-        );
-      };
+      const refused = (err: Error) => answerRefusal(onRefused, request, err, done);
       readScanned(request, payload, bodyLimit, (err, text) => {
         if (err) return refused(err);
         // Fastify's default parser is the callback kind (it calls done); typed as either kind.
@@ -216,15 +211,26 @@ export function registerJsonBodyParser(
   fastify.addContentTypeParser('*', (request: FastifyRequest, payload: Readable, done) => {
     payload.pause();
     lingerAfterRefusal(request.raw);
-    onRefused(request, new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE()).then(
-      (answer) => done(answer, undefined),
-      (err: Error) => done(err, undefined),
-    );
+    answerRefusal(onRefused, request, new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(), done);
   });
 }
 
+/** Answers a refusal with what the hook makes of it (the refusal itself if the hook fails). */
+function answerRefusal(
+  onRefused: RefusalHook,
+  request: FastifyRequest,
+  err: Error,
+  done: (err: Error | null, body?: unknown) => void,
+): void {
+  onRefused(request, err).then(
+    (answer) => done(answer, undefined),
+    () => done(err, undefined),
+  );
+}
+
 /**
- * Called with every body the parser refuses (a limit crossed, not JSON), before it is
+ * Called with every body the parser refuses (a limit crossed, not JSON, another media
+ * type), before it is
  * answered: resolves with the error to answer instead (the rate limit counts refused
  * bodies: rate-limit/refused-bodies.ts).
  */
