@@ -230,9 +230,8 @@ function answerRefusal(
 
 /**
  * Called with every body the parser refuses (a limit crossed, not JSON, another media
- * type), before it is
- * answered: resolves with the error to answer instead (the rate limit counts refused
- * bodies: rate-limit/refused-bodies.ts).
+ * type) before it is answered: resolves with the error to answer instead (the rate limit
+ * counts refused bodies: rate-limit/refused-bodies.ts).
  */
 export type RefusalHook = (request: FastifyRequest, err: Error) => Promise<Error>;
 
