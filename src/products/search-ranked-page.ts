@@ -1,10 +1,5 @@
 import { DataSource } from 'typeorm';
-import { SearchTokens } from './search-words';
-
-/** More distinct words than this under one term (a very short prefix): not streamed. */
-const MAX_WORDS = 8;
-/** Sorts after every token character ([0-9a-z]). */
-const END = '{';
+import { Bind, hasTerm, TermPlan } from './search-terms';
 
 /** The ids of one ranked page and the total, or undefined when this plan does not apply. */
 export interface RankedPage {
@@ -21,7 +16,7 @@ export interface RankedPage {
  */
 export async function rankedPage(
   db: DataSource,
-  tokens: SearchTokens,
+  plan: TermPlan,
   offset: number,
   limit: number,
 ): Promise<RankedPage | undefined> {
@@ -29,31 +24,30 @@ export async function rankedPage(
   const [token, productId] = [q('token'), q('productId')];
   const table = q('product_words');
   const rows = <T>(sql: string, params: unknown[]) => db.query<T[]>(sql, params);
-
-  const driver = await rarest(tokens.any);
-  const words = await wordsUnder(tokens.any[driver]);
-  if (words.length !== 1) return undefined;
+  const { driver, tokens } = plan;
+  const words = plan.words[driver];
+  if (words?.length !== 1) return undefined;
   const word = words[0].slice(2); // without the "any field" mark
   const others = tokens.any.map((_, i) => i).filter((i) => i !== driver);
 
-  const has = (t: string, params: unknown[]) => {
-    params.push(t, t + END);
-    return `EXISTS (SELECT 1 FROM ${table} e WHERE e.${productId} = w.${productId} AND e.${token} >= ? AND e.${token} < ?)`;
-  };
-  /** Products (id order, newest first) of the driving word, in group A (name) or B. */
-  const group = (inName: boolean) => {
-    const params: unknown[] = [
-      (inName ? tokens.name[driver].slice(0, 2) : words[0].slice(0, 2)) + word,
-    ];
-    const conds = others.map((i) => has(inName ? tokens.name[i] : tokens.any[i], params));
-    if (!inName) {
-      const allInName = tokens.name.map((t) => has(t, params)).join(' AND ');
-      conds.push(`NOT (${allInName})`);
-    }
-    const where = [`w.${token} = ?`, ...conds].join(' AND ');
+  type Part = { sql: string; params: unknown[] };
+  /** The driving word's products (id order, newest first) with `conds` on each. */
+  const part = (driving: string, conds: (bind: Bind) => string[]): Part => {
+    const params: unknown[] = [driving];
+    const bind: Bind = (v) => (params.push(v), '?');
+    const where = [`w.${token} = ?`, ...conds(bind)].join(' AND ');
     return { sql: `FROM ${table} w WHERE ${where}`, params };
   };
-  const page = async (g: { sql: string; params: unknown[] }, take: number, skip: number) =>
+  const has = (i: number, inName: boolean, bind: Bind) =>
+    hasTerm(plan, i, inName, `w.${productId}`, bind, q);
+  /** Group A: every term in the name; group B: every term somewhere, not all in the name. */
+  const a = part('nn' + word, (bind) => others.map((i) => has(i, true, bind)));
+  const b = part(words[0], (bind) => [
+    ...others.map((i) => has(i, false, bind)),
+    `NOT (${tokens.any.map((_, i) => has(i, true, bind)).join(' AND ')})`,
+  ]);
+
+  const page = async (g: Part, take: number, skip: number) =>
     take <= 0
       ? []
       : (
@@ -62,49 +56,34 @@ export async function rankedPage(
             g.params,
           )
         ).map((r) => Number(r.id));
-  const count = async (g: { sql: string; params: unknown[] }) =>
+  const count = async (g: Part) =>
     Number((await rows<{ n: number | string }>(`SELECT COUNT(*) AS n ${g.sql}`, g.params))[0].n);
 
-  const a = group(true);
-  const b = group(false);
   const inA = await page(a, limit, offset);
   // Where B starts: right after A's rows on this page, or (past A's end) A's count back.
   const skipB = inA.length > 0 || offset === 0 ? 0 : offset - (await count(a));
   const inB = await page(b, limit - inA.length, skipB);
-  // Every match: the driving word with the other terms anywhere (B's count would probe A's).
-  const all = { sql: group(true).sql, params: [] as unknown[] };
-  all.params.push(words[0]);
-  const anyConds = others.map((i) => has(tokens.any[i], all.params));
-  all.sql = `FROM ${table} w WHERE ${[`w.${token} = ?`, ...anyConds].join(' AND ')}`;
-  return { ids: [...inA, ...inB], total: await count(all) };
+  return { ids: [...inA, ...inB], total: (await countByDriver(db, plan)) as number };
+}
 
-  /** The term with the fewest index entries (counted up to a cap). */
-  async function rarest(any: string[]): Promise<number> {
-    if (any.length === 1) return 0;
-    const counts: number[] = [];
-    for (const t of any) {
-      const [r] = await rows<{ n: number | string }>(
-        `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${table} WHERE ${token} >= ? AND ${token} < ? LIMIT 10000) c`,
-        [t, t + END],
-      );
-      counts.push(Number(r.n));
-    }
-    return counts.indexOf(Math.min(...counts));
-  }
-
-  /** The distinct index words starting with `t`, up to MAX_WORDS + 1: one seek each. */
-  async function wordsUnder(t: string): Promise<string[]> {
-    const found: string[] = [];
-    let after: string | undefined;
-    while (found.length <= MAX_WORDS) {
-      const [r] = await rows<{ t: string | null }>(
-        `SELECT MIN(${token}) AS t FROM ${table} WHERE ${token} ${after === undefined ? '>=' : '>'} ? AND ${token} < ?`,
-        [after ?? t, t + END],
-      );
-      if (!r || r.t === null) break;
-      found.push(r.t);
-      after = r.t;
-    }
-    return found;
-  }
+/**
+ * The number of matches when one word drives (undefined otherwise): an index-only count
+ * of its entries, one probe per other term (B's count would probe A's as well).
+ */
+export async function countByDriver(db: DataSource, plan: TermPlan): Promise<number | undefined> {
+  const words = plan.words[plan.driver];
+  if (words?.length !== 1) return undefined;
+  const q = (name: string) => db.driver.escape(name);
+  const params: unknown[] = [words[0]];
+  const bind: Bind = (v) => (params.push(v), '?');
+  const conds = plan.tokens.any
+    .map((_, i) => i)
+    .filter((i) => i !== plan.driver)
+    .map((i) => hasTerm(plan, i, false, `w.${q('productId')}`, bind, q));
+  const where = [`w.${q('token')} = ?`, ...conds].join(' AND ');
+  const [r] = await db.query<{ n: number | string }[]>(
+    `SELECT COUNT(*) AS n FROM ${q('product_words')} w WHERE ${where}`,
+    params,
+  );
+  return Number(r.n);
 }
