@@ -16,9 +16,10 @@ export const PRODUCT_WORDS = 'product_words';
  * its sort order and probes the terms per product (a page costs ~limit x products/matches
  * probes); a rarer one joins its matches and sorts them (a cost per match). Measured at
  * 1,000,000 products (docs/benchmarks.md, "Search at size"): joining 10,000 matches took
- * 29 ms on SQLite and 426 ms on MariaDB, the walk 1-7 ms.
+ * 29 ms on SQLite and 426 ms on MariaDB, the walk 3-10 ms. `budget`: the products a walk
+ * reads at most (a term in 1 product of 1,000 still fills a page within it).
  */
-const WALK_FROM = 1_000;
+const WALK: WalkLimits = { from: 1_000, budget: 25_000 };
 
 /** Replaces a product's index rows; in the transaction that writes the product. */
 export async function indexProduct(manager: EntityManager, product: Product): Promise<void> {
@@ -43,13 +44,26 @@ export async function unindexProduct(manager: EntityManager, productId: number):
     .execute();
 }
 
+export interface SearchSort {
+  column: string;
+  direction: 'ASC' | 'DESC';
+  value(p: Product): string | number;
+}
+
 export interface SearchListOptions {
-  /** The requested sort (column, direction): it wins over the ranking. */
-  sort?: [string, 'ASC' | 'DESC'];
+  /** The requested sort: it wins over the ranking. `value` is a product's value of `column`. */
+  sort?: SearchSort;
   /** Whether `qb` filters products beyond the search (price, stock...). */
   filtered: boolean;
   offset: number;
   limit: number;
+  /** When a sorted search walks, and how far (tests set small ones). */
+  walk?: WalkLimits;
+}
+
+export interface WalkLimits {
+  from: number;
+  budget: number;
 }
 
 /**
@@ -75,7 +89,10 @@ export async function searchProducts(
     const streamed = await rankedPage(qb.connection, plan, opts.offset, opts.limit);
     if (streamed) return [await byIds(qb, streamed.ids), streamed.total];
   }
-  if (opts.sort && plan.counts[plan.driver] >= WALK_FROM) return walk(qb, plan, opts, opts.sort);
+  const walked =
+    opts.sort && plan.counts[plan.driver] >= (opts.walk ?? WALK).from
+      ? await walkPage(qb, plan, opts, opts.sort)
+      : undefined;
 
   const q = (name: string) => qb.connection.driver.escape(name);
   const { sql, params } = hitsSql(tokens, ranked, q);
@@ -85,52 +102,85 @@ export async function searchProducts(
       .clone()
       .innerJoin(`(${from})`, 'hit', `${hit('productId')} = p.id`)
       .setParameters(params);
-  const rowsQb = join(
-    pageOnIndex
-      ? `${sql} ORDER BY ${q('inName')} DESC, ${q('productId')} DESC LIMIT ${opts.offset + opts.limit}`
-      : sql,
-  );
-  if (opts.sort) {
-    // id as tie-breaker keeps pages stable when sort values repeat.
-    rowsQb.orderBy(opts.sort[0], opts.sort[1]).addOrderBy('p.id', opts.sort[1]);
+  let rows: Product[];
+  if (walked) {
+    rows = walked;
   } else {
-    rowsQb.orderBy(hit('inName'), 'DESC').addOrderBy('p.id', 'DESC');
+    const rowsQb = join(
+      pageOnIndex
+        ? `${sql} ORDER BY ${q('inName')} DESC, ${q('productId')} DESC LIMIT ${opts.offset + opts.limit}`
+        : sql,
+    );
+    if (opts.sort) {
+      // id as tie-breaker keeps pages stable when sort values repeat.
+      const { column, direction } = opts.sort;
+      rowsQb.orderBy(column, direction).addOrderBy('p.id', direction);
+    } else {
+      rowsQb.orderBy(hit('inName'), 'DESC').addOrderBy('p.id', 'DESC');
+    }
+    rows = await rowsQb.offset(opts.offset).limit(opts.limit).getMany();
   }
-  const rows = await rowsQb.offset(opts.offset).limit(opts.limit).getMany();
-  const total = opts.filtered ? await join(sql).getCount() : await countHits(qb, sql, params);
+  const total = opts.filtered
+    ? await join(sql).getCount()
+    : ((await countByDriver(qb.connection, plan)) ?? (await countHits(qb, sql, params)));
   return [rows, total];
 }
 
 /**
  * A sorted search of a frequent term: the list in its own order (its sort index), each
- * product probed for every term, so the page stops after its rows. Unfiltered, the total
- * is the driving word's index-only count.
+ * product probed for every term, so the page stops after its rows. The walk goes no further
+ * than the budget-th product of the sort order (read first from the sort's index
+ * alone: a bound both databases turn into an index range). The page, or undefined when
+ * that prefix does not hold it (a deep page, a term the sort order meets late): then the
+ * matches are joined.
  */
-async function walk(
+export async function walkPage(
   qb: SelectQueryBuilder<Product>,
   plan: TermPlan,
   opts: SearchListOptions,
-  sort: [string, 'ASC' | 'DESC'],
-): Promise<[Product[], number]> {
+  sort: SearchSort,
+): Promise<Product[] | undefined> {
   const q = (name: string) => qb.connection.driver.escape(name);
+  const { column, direction } = sort;
+  const edge = await qb.connection
+    .createQueryBuilder(Product, 'p')
+    .withDeleted()
+    .select('p.id', 'id')
+    .orderBy(column, direction)
+    .addOrderBy('p.id', direction)
+    .offset((opts.walk ?? WALK).budget)
+    .limit(1)
+    .getRawOne<{ id: number | string }>();
+  const walk = qb.clone();
+  if (edge) {
+    const last = await qb.connection
+      .getRepository(Product)
+      .findOne({ where: { id: Number(edge.id) }, withDeleted: true });
+    if (!last) return undefined; // removed since: no bound, join instead
+    const [lt, le] = direction === 'ASC' ? ['<', '<='] : ['>', '>='];
+    walk.andWhere(
+      `${column} ${le} :walkEdge AND (${column} ${lt} :walkEdge OR p.id ${le} :walkId)`,
+      {
+        walkEdge: sort.value(last),
+        walkId: last.id,
+      },
+    );
+  }
   const params: ObjectLiteral = {};
   const bind: Bind = (value) => {
     const key = `search_w${Object.keys(params).length}`;
     params[key] = value;
     return `:${key}`;
   };
-  const matching = qb.clone();
   const conds = plan.tokens.any.map((_, i) => hasTerm(plan, i, false, 'p.id', bind, q));
-  matching.andWhere(conds.join(' AND '), params);
-  const rows = await matching
-    .clone()
-    .orderBy(sort[0], sort[1])
-    .addOrderBy('p.id', sort[1])
+  const rows = await walk
+    .andWhere(conds.join(' AND '), params)
+    .orderBy(column, direction)
+    .addOrderBy('p.id', direction)
     .offset(opts.offset)
     .limit(opts.limit)
     .getMany();
-  const byDriver = opts.filtered ? undefined : await countByDriver(qb.connection, plan);
-  return [rows, byDriver ?? (await matching.getCount())];
+  return rows.length === opts.limit || !edge ? rows : undefined;
 }
 
 /** The products of `ids`, in that order. */

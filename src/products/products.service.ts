@@ -20,7 +20,7 @@ import { ProductQueryDto } from './dto/product-query.dto';
 import { ProductResponseDto } from './dto/product-response.dto';
 import { UpdateProductDto } from './dto/update-product.dto';
 import { Product } from './entities/product.entity';
-import { indexProduct, searchProducts, unindexProduct } from './product-search';
+import { indexProduct, SearchListOptions, searchProducts, unindexProduct } from './product-search';
 
 type SortKey = [string, (p: Product) => string | number];
 const SORT_KEYS: Record<'name' | 'price' | 'createdAt', SortKey> = {
@@ -105,9 +105,12 @@ export class ProductsService {
     const { search, page = 1, limit, sort, cursor: _cursor, ...rest } = q;
     const filtered = Object.values(rest).some((v) => v !== undefined);
     const order = sort && SORT_KEYS[sort.replace('-', '') as keyof typeof SORT_KEYS];
-    const options = {
-      sort:
-        order && ([order[0], sort?.startsWith('-') ? 'DESC' : 'ASC'] as [string, 'ASC' | 'DESC']),
+    const options: SearchListOptions = {
+      sort: order && {
+        column: order[0],
+        direction: sort?.startsWith('-') ? 'DESC' : 'ASC',
+        value: order[1],
+      },
       filtered,
       offset: (page - 1) * limit,
       limit,

@@ -67,22 +67,26 @@ export async function rankedPage(
 }
 
 /**
- * The number of matches when one word drives (undefined otherwise): an index-only count
- * of its entries, one probe per other term (B's count would probe A's as well).
+ * The number of matches (undefined when the rarest term starts too many words): an
+ * index-only count of the driving term's entries, one probe per other term per entry.
+ * Several words under the driving term count a product once.
  */
 export async function countByDriver(db: DataSource, plan: TermPlan): Promise<number | undefined> {
   const words = plan.words[plan.driver];
-  if (words?.length !== 1) return undefined;
+  if (words === undefined) return undefined;
+  if (words.length === 0) return 0;
   const q = (name: string) => db.driver.escape(name);
-  const params: unknown[] = [words[0]];
+  const params: unknown[] = [...words];
   const bind: Bind = (v) => (params.push(v), '?');
+  const id = `w.${q('productId')}`;
   const conds = plan.tokens.any
     .map((_, i) => i)
     .filter((i) => i !== plan.driver)
-    .map((i) => hasTerm(plan, i, false, `w.${q('productId')}`, bind, q));
-  const where = [`w.${q('token')} = ?`, ...conds].join(' AND ');
+    .map((i) => hasTerm(plan, i, false, id, bind, q));
+  const driving = `w.${q('token')} IN (${words.map(() => '?').join(', ')})`;
   const [r] = await db.query<{ n: number | string }[]>(
-    `SELECT COUNT(*) AS n FROM ${q('product_words')} w WHERE ${where}`,
+    `SELECT COUNT(${words.length === 1 ? '*' : `DISTINCT ${id}`}) AS n ` +
+      `FROM ${q('product_words')} w WHERE ${[driving, ...conds].join(' AND ')}`,
     params,
   );
   return Number(r.n);
