@@ -4,12 +4,7 @@ import { Product } from '../src/products/entities/product.entity';
 import { ProductsService } from '../src/products/products.service';
 import { planTerms } from '../src/products/search-terms';
 import { searchTokens } from '../src/products/search-words';
-import {
-  SearchListOptions,
-  SearchSort,
-  searchProducts,
-  walkPage,
-} from '../src/products/product-search';
+import { SearchSort, searchProducts, walkPage } from '../src/products/product-search';
 import { startApp, TestApp } from './helpers/test-app';
 
 /**
