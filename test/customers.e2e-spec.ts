@@ -202,5 +202,78 @@ describe('Customers (e2e)', () => {
       const under = await http.get('/customers?search=_', { token: admin });
       expect(under.body.data).toHaveLength(0);
     });
+
+    const names = async (search: string, extra = '') => {
+      const res = await http.get(`/customers?search=${encodeURIComponent(search)}${extra}`, {
+        token: admin,
+      });
+      expect(res.status).toBe(200);
+      return (res.body.data as { name: string }[]).map((c) => c.name);
+    };
+
+    it('finds a substring anywhere, accents and case ignored alike in the text and the term', async () => {
+      const zoe = await http.post(
+        '/customers',
+        { name: 'Zoë Müller-Lüdenscheidt', email: 'zoe.mueller@umlaut.test', phone: '+4930555001' },
+        { token: admin },
+      );
+      expect(zoe.status).toBe(201);
+      expect(await names('muller')).toEqual(['Zoë Müller-Lüdenscheidt']);
+      expect(await names('ZOE MÜL')).toEqual(['Zoë Müller-Lüdenscheidt']);
+      expect(await names('ludensch')).toEqual(['Zoë Müller-Lüdenscheidt']);
+      expect(await names('mlaut.te')).toEqual(['Zoë Müller-Lüdenscheidt']);
+      expect(await names('0555')).toEqual(['Zoë Müller-Lüdenscheidt']);
+      // Every run of three is there, but not as one substring.
+      expect(await names('mullerzoe')).toEqual([]);
+      // No match across two fields (the name's end and the e-mail's start).
+      expect(await names('scheidt zoe')).toEqual([]);
+      expect(await names('scheidt\nzoe')).toEqual([]);
+    });
+
+    it('narrows correctly with terms shorter than the index runs', async () => {
+      expect(await names('10')).toEqual(['Percent 100%']);
+      expect(await names('ÜD')).toEqual(['Zoë Müller-Lüdenscheidt']);
+    });
+
+    it('follows every write: an update moves the customer, a delete removes it', async () => {
+      const c = await http.post(
+        '/customers',
+        { name: 'Quentin Quarry', email: 'qq@quarry.test', phone: '+4930555002' },
+        { token: admin },
+      );
+      expect(await names('quarry')).toEqual(['Quentin Quarry']);
+      const renamed = await http.patch(
+        `/customers/${c.body.id}`,
+        { name: 'Xavier Xylo', email: 'xx@xylo.test' },
+        { token: admin },
+      );
+      expect(renamed.status).toBe(200);
+      expect(await names('quarry')).toEqual([]);
+      expect(await names('xylo')).toEqual(['Xavier Xylo']);
+      expect((await http.delete(`/customers/${c.body.id}`, { token: admin })).status).toBe(204);
+      expect(await names('xylo')).toEqual([]);
+    });
+
+    it('pages a search by cursor, in id order, with its exact total', async () => {
+      for (const k of [1, 2, 3]) {
+        await http.post(
+          '/customers',
+          { name: `Cursor Kim ${k}`, email: `kim${k}@cursor.test`, phone: `+493055510${k}` },
+          { token: admin },
+        );
+      }
+      const first = await http.get('/customers?search=CURSOR%20KIM&limit=2', { token: admin });
+      expect(first.body.data.map((c: { name: string }) => c.name)).toEqual([
+        'Cursor Kim 1',
+        'Cursor Kim 2',
+      ]);
+      expect(first.body.meta).toMatchObject({ total: 3, totalExact: true });
+      const next = await http.get(
+        `/customers?search=CURSOR%20KIM&limit=2&cursor=${encodeURIComponent(first.body.meta.nextCursor)}`,
+        { token: admin },
+      );
+      expect(next.body.data.map((c: { name: string }) => c.name)).toEqual(['Cursor Kim 3']);
+      expect(next.body.meta.nextCursor).toBeNull();
+    });
   });
 });

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createConnection } from 'mysql2/promise';
+import { gramsOf, searchTextOf } from '../../src/customers/customer-search';
 import { checkWords } from './bulk-load';
 import { benchEnv, freePort, ROOT, startNode } from './processes';
 
@@ -122,18 +123,42 @@ async function load(db: Db, n: number, mysql: boolean): Promise<void> {
   await word('ww', 's.i');
   // Customers: "Customer <j>", "c<j>@example.com", "+1555<j>".
   const customers = Math.min(100_000, Math.max(100, n / 10));
+  // Their search index as the app writes it (customer-search.ts): ASCII, so folding is LOWER.
   await db.exec(
-    `INSERT INTO customers (name, email, phone) SELECT CONCAT('Customer ', s.i), ` +
-      `CONCAT('c', s.i, '@example.com'), CONCAT('+1555', s.i) FROM bench_seq s WHERE s.i <= ${customers}`,
+    `INSERT INTO customers (name, email, phone, ${q('searchText')}) SELECT CONCAT('Customer ', s.i), ` +
+      `CONCAT('c', s.i, '@example.com'), CONCAT('+1555', s.i), ` +
+      `CONCAT('customer ', s.i, '\n', 'c', s.i, '@example.com', '\n', '+1555', s.i) ` +
+      `FROM bench_seq s WHERE s.i <= ${customers}`,
   );
+  const ignore = mysql ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
+  for (const field of ['name', 'email', 'phone']) {
+    const f = field === 'name' ? 'LOWER(c.name)' : `c.${field}`;
+    await db.exec(
+      `${ignore} INTO customer_grams (gram, ${q('customerId')}) SELECT SUBSTR(${f}, k.i, 3), c.id ` +
+        `FROM customers c JOIN bench_seq k ON k.i <= LENGTH(${f}) - 2`,
+    );
+  }
   await db.exec(
     'DROP TABLE bench_seq; DROP TABLE bench_adj; DROP TABLE bench_noun; DROP TABLE bench_material',
   );
 }
 
-/** The generated words are exactly what the app would have written for those products. */
-function check(db: Db, n: number): Promise<void> {
-  return checkWords(<T>(sql: string) => db.all<T>(sql), [1, Math.floor(n / 2), n]);
+/** The generated words and runs are exactly what the app would have written for those rows. */
+async function check(db: Db, n: number): Promise<void> {
+  await checkWords(<T>(sql: string) => db.all<T>(sql), [1, Math.floor(n / 2), n]);
+  for (const id of [1, 57, 100]) {
+    const [c] = await db.all<{ name: string; email: string; phone: string; searchText: string }>(
+      `SELECT name, email, phone, searchText FROM customers WHERE id = ${id}`,
+    );
+    const grams = await db.all<{ gram: string }>(
+      `SELECT gram FROM customer_grams WHERE customerId = ${id}`,
+    );
+    const got = grams.map((g) => g.gram).sort();
+    const want = gramsOf(searchTextOf(c)).sort();
+    if (c.searchText !== searchTextOf(c) || got.join('|') !== want.join('|')) {
+      throw new Error(`bulk load: customer ${id} is not indexed as the app would index it`);
+    }
+  }
 }
 
 async function timed(url: string, token: string): Promise<number> {

@@ -6,6 +6,7 @@ import { AccountsService } from '../accounts/accounts.service';
 import { conflict, DomainError } from '../common/errors/domain-error';
 import { CustomersService } from './customers.service';
 import { Customer } from './entities/customer.entity';
+import { CustomerGram } from './entities/customer-gram.entity';
 import { Keyset } from '../common/pagination/keyset';
 import { fakeListQuery, testKeyset } from '../common/pagination/page-fakes.testspec';
 import { TransactionRunner } from '../database/transaction-runner';
@@ -44,7 +45,10 @@ describe('CustomersService', () => {
     delete: jest.fn(),
     createQueryBuilder: jest.fn(),
   };
-  const manager = { getRepository: jest.fn(() => repo) };
+  const grams = { delete: jest.fn(), insert: jest.fn() };
+  const manager = {
+    getRepository: jest.fn((entity: unknown) => (entity === CustomerGram ? grams : repo)),
+  };
   const dataSource = {
     transaction: jest.fn((work: (m: typeof manager) => Promise<unknown>) => work(manager)),
   };
@@ -78,11 +82,28 @@ describe('CustomersService', () => {
         phone: '+4915112345678',
       });
       expect(repo.exists).toHaveBeenCalledWith({ where: { email: 'ada@example.com' } });
+      // The row with its folded fields, and their runs of three, in one transaction.
       expect(repo.save).toHaveBeenCalledWith(
-        expect.objectContaining({ email: 'ada@example.com', name: 'Ada' }),
-        { transaction: false },
+        expect.objectContaining({
+          email: 'ada@example.com',
+          name: 'Ada',
+          searchText: 'ada\nada@example.com\n+4915112345678',
+        }),
+      );
+      expect(dataSource.transaction).toHaveBeenCalledTimes(1);
+      expect(grams.delete).toHaveBeenCalledWith({ customerId: 7 });
+      const written = (
+        grams.insert.mock.calls as { gram: string; customerId: number }[][][]
+      ).flatMap(([rows]) => rows);
+      expect(written).toEqual(
+        expect.arrayContaining([
+          { gram: 'ada', customerId: 7 },
+          { gram: '@ex', customerId: 7 },
+          { gram: '+49', customerId: 7 },
+        ]),
       );
       expect(res).toMatchObject({ id: 7, email: 'ada@example.com' });
+      expect(res).not.toHaveProperty('searchText');
     });
 
     it('refuses an email already in use with a conflict, saving nothing', async () => {
@@ -119,6 +140,11 @@ describe('CustomersService', () => {
       repo.save.mockImplementation((c: Customer) => Promise.resolve(c));
       const res = await service.update(1, { phone: '+15551234567' });
       expect(res).toMatchObject({ name: 'Ada', email: 'ada@example.com', phone: '+15551234567' });
+      // The index follows the new phone: the old runs go, the new ones come.
+      expect(grams.delete).toHaveBeenCalledWith({ customerId: 1 });
+      const written = (grams.insert.mock.calls as { gram: string }[][][]).flatMap(([rows]) => rows);
+      expect(written.map((r) => r.gram)).toContain('+15');
+      expect(written.map((r) => r.gram)).not.toContain('+49');
       expect(repo.exists).not.toHaveBeenCalled();
     });
 
@@ -165,7 +191,7 @@ describe('CustomersService', () => {
     });
   });
 
-  it('lists a page with a literal, escaped search term, counted up to the cap', async () => {
+  it('lists a page of a short term, matched literally in the folded fields, counted up to the cap', async () => {
     // A full page with a row after it: the total is counted (capped).
     const qb = fakeListQuery(
       Array.from({ length: 21 }, () => stored()),
@@ -185,10 +211,10 @@ describe('CustomersService', () => {
     });
     repo.createQueryBuilder.mockReturnValue(qb);
     const admin = { id: 1, role: 'admin' as const, customerId: null, sessionId: 's' };
-    const page = await service.list(admin, { page: 2, limit: 20, search: '50%_Off' });
-    expect(qb.andWhere).toHaveBeenCalledWith(expect.stringContaining("ESCAPE '!'"), {
-      term: '%50!%!_off%',
-    });
+    // Under three characters no run of the index applies: every row is checked (INSTR: no
+    // wildcards to escape).
+    const page = await service.list(admin, { page: 2, limit: 20, search: '%É' });
+    expect(qb.andWhere).toHaveBeenCalledWith('INSTR(c.searchText, :term) > 0', { term: '%e' });
     expect(qb.offset).toHaveBeenCalledWith(20);
     expect(qb.limit).toHaveBeenCalledWith(10_001);
     expect(page.meta).toEqual({
@@ -207,7 +233,7 @@ describe('CustomersService', () => {
     const qb = fakeListQuery([stored()], 0);
     repo.createQueryBuilder.mockReturnValue(qb);
     const admin = { id: 1, role: 'admin' as const, customerId: null, sessionId: 's' };
-    const page = await service.list(admin, { page: 2, limit: 20, search: 'ada' });
+    const page = await service.list(admin, { page: 2, limit: 20, search: 'ad' });
     expect(qb.limit).toHaveBeenCalledTimes(1);
     expect(qb.limit).toHaveBeenCalledWith(21);
     expect(page.meta).toMatchObject({

@@ -8,7 +8,6 @@ import { AccountStateService } from '../accounts/account-state.service';
 import { AccountsService } from '../accounts/accounts.service';
 import { conflict, notFound } from '../common/errors/domain-error';
 import { isDuplicateError } from '../common/errors/problem';
-import { LIKE_ESCAPE, likeContains } from '../common/like';
 import { cappedCount, Keyset } from '../common/pagination/keyset';
 import { mapPage, Page } from '../common/pagination/page.dto';
 import { AuthUser } from '../common/decorators/current-user.decorator';
@@ -17,6 +16,7 @@ import { CustomerQueryDto } from './dto/customer-query.dto';
 import { CustomerResponseDto } from './dto/customer-response.dto';
 import { UpdateCustomerDto } from './dto/update-customer.dto';
 import { Customer } from './entities/customer.entity';
+import { indexCustomer, searchCustomers, searchTextOf } from './customer-search';
 
 const emailTaken = (email: string) => conflict(`A customer with email "${email}" already exists`);
 
@@ -33,20 +33,12 @@ export class CustomersService {
 
   async list(user: AuthUser, q: CustomerQueryDto): Promise<Page<CustomerResponseDto>> {
     const qb = this.customers.createQueryBuilder('c');
-    if (q.search) {
-      // LIKE is case-insensitive already (SQLite: ASCII, as its LOWER; MySQL: the _ci
-      // collation): no LOWER() per row, which was most of the scan's cost.
-      const term = likeContains(q.search.toLowerCase());
-      qb.andWhere(
-        `(c.name LIKE :term ${LIKE_ESCAPE} OR c.email LIKE :term ${LIKE_ESCAPE} OR c.phone LIKE :term ${LIKE_ESCAPE})`,
-        { term },
-      );
-    }
+    const order = q.search ? await searchCustomers(qb, q.search) : 'c.id';
     const { page: _page, cursor: _cursor, ...query } = q;
     const page = await this.keyset.page(qb, q, {
       scope: { list: 'customers', caller: user.id, query },
       direction: 'ASC',
-      columns: [{ column: 'c.id', value: (c) => c.id }],
+      columns: [{ column: order, value: (c) => c.id }],
       // The table of people, not of orders: an exact count unless a search narrows it.
       count: async (filtered) =>
         q.search ? cappedCount(filtered) : { total: await filtered.getCount(), exact: true },
@@ -107,11 +99,19 @@ export class CustomersService {
     return customer;
   }
 
-  /** The unique index is the final word: two concurrent requests may both pass the check. */
+  /**
+   * The row and its search index in one transaction. The unique index is the final word on
+   * e-mails: two concurrent requests may both pass the check.
+   */
   private async save(customer: Customer): Promise<Customer> {
+    const searchText = searchTextOf(customer);
+    customer.searchText = searchText;
     try {
-      // One row: no implicit transaction (see TransactionRunner on SQLite).
-      return await this.customers.save(customer, { transaction: false });
+      return await this.tx.run(async (manager) => {
+        const saved = await manager.getRepository(Customer).save(customer);
+        await indexCustomer(manager, saved.id, searchText);
+        return saved;
+      });
     } catch (err) {
       if (isDuplicateError(err)) throw emailTaken(customer.email);
       throw err;

@@ -1,4 +1,5 @@
-import { foldText, searchDocument, searchTokens, searchWords } from './search-words';
+import { foldText } from '../common/fold-text';
+import { searchDocument, searchTokens, searchWords } from './search-words';
 
 describe('search words', () => {
   it('folds accents and case alike (diacritics removed, simple case folding)', () => {
