@@ -3271,7 +3271,10 @@ export interface operations {
                 limit?: number;
                 /** @description A page's `meta.nextCursor`: the next page (same filters, sort and limit); not with `page`. */
                 cursor?: string;
-                /** @description Matches name, e-mail or phone (case-insensitive, literal: `%` and `_` are not wildcards). */
+                /**
+                 * @description A substring of the name, e-mail or phone; case and accents are ignored, every character
+                 *     is literal (`%` and `_` are not wildcards).
+                 */
                 search?: string;
             };
             header?: never;
