@@ -5,6 +5,7 @@
  * Used by the benchmark at size (bench/size.ts) and the query-plan test. Appends: call
  * again with a larger size to grow the same database.
  */
+import { gramsOf, searchTextOf } from '../../src/customers/customer-search';
 import { DataSource } from 'typeorm';
 import { rebuildCategoryCounters } from '../../src/categories/category-counters';
 import { rebuildCounters } from '../../src/counters/list-counters';
@@ -106,9 +107,21 @@ export async function bulkLoad(ds: DataSource, want: Sizes): Promise<void> {
       customers,
       want.customers,
       (from, to) =>
-        `INSERT INTO customers (id, name, email, phone, createdAt, updatedAt) SELECT ${firstCustomer} + n, ` +
+        `INSERT INTO customers (id, name, email, phone, searchText, createdAt, updatedAt) SELECT ${firstCustomer} + n, ` +
         `${concat("'Customer '", 'n')}, ${concat("'customer-'", 'n', "'@bench.example'")}, '+4915100000000', ` +
+        // Their search index as the app writes it (customer-search.ts; ASCII: folding is LOWER).
+        `${concat("'customer '", 'n', "'\n'", "'customer-'", 'n', "'@bench.example'", "'\n'", "'+4915100000000'")}, ` +
         `${at('n')}, ${at('n')} FROM (${series(from, to)}) s`,
+    );
+    await ds.query(
+      `${mysql ? 'INSERT IGNORE' : 'INSERT OR IGNORE'} INTO customer_grams (gram, customerId) ` +
+        `SELECT SUBSTR(f.t, k.n + 1, 3), f.id FROM (` +
+        ['LOWER(name)', 'email', 'phone']
+          .map(
+            (c) => `SELECT id, ${c} AS t FROM customers WHERE id >= ${firstCustomer + customers}`,
+          )
+          .join(' UNION ALL ') +
+        `) f JOIN bench_numbers k ON k.n + 3 <= LENGTH(f.t)`,
     );
     const products = await count(ds, 'products');
     const firstProduct = (await maxId(ds, 'products')) + 1 - products;
@@ -180,6 +193,10 @@ export async function bulkLoad(ds: DataSource, want: Sizes): Promise<void> {
       <T>(sql: string) => ds.query<T[]>(sql),
       [firstProduct, firstProduct + 777, firstProduct + want.products - 1],
     );
+    await checkCustomers(
+      <T>(sql: string) => ds.query<T[]>(sql),
+      [firstCustomer + customers, firstCustomer + want.customers - 1],
+    );
     const orders = await count(ds, 'orders');
     const firstOrder = (await maxId(ds, 'orders')) + 1 - orders;
     await inChunks(
@@ -229,6 +246,27 @@ export async function checkWords(
       throw new Error(
         `bulk load: product ${id} has words ${got.join(' ')}, the app writes ${want.join(' ')}`,
       );
+    }
+  }
+}
+
+/** Bulk-loaded customers carry the search index the app would have written for them. */
+export async function checkCustomers(
+  all: <T>(sql: string) => Promise<T[]>,
+  ids: number[],
+): Promise<void> {
+  for (const id of ids) {
+    const [c] = await all<{ name: string; email: string; phone: string; searchText: string }>(
+      `SELECT name, email, phone, searchText FROM customers WHERE id = ${id}`,
+    );
+    if (!c) continue;
+    const grams = await all<{ gram: string }>(
+      `SELECT gram FROM customer_grams WHERE customerId = ${id}`,
+    );
+    const got = grams.map((g) => g.gram).sort();
+    const want = gramsOf(searchTextOf(c)).sort();
+    if (c.searchText !== searchTextOf(c) || got.join('|') !== want.join('|')) {
+      throw new Error(`bulk load: customer ${id} is not indexed as the app would index it`);
     }
   }
 }
