@@ -80,9 +80,10 @@ export async function searchProducts(
 ): Promise<[Product[], number]> {
   const tokens = searchTokens(search);
   if (tokens.any.length === 0) return [[], 0];
-  const plan = await planTerms(qb.connection, tokens);
+  // A sorted search reads the counts to choose between walking and joining.
+  const plan = await planTerms(qb.connection, tokens, opts.sort !== undefined);
   // A term no word starts with: nothing matches, nothing more to read.
-  if (plan.counts[plan.driver] === 0) return [[], 0];
+  if (plan.words.some((w) => w?.length === 0)) return [[], 0];
   const ranked = opts.sort === undefined;
   const pageOnIndex = ranked && !opts.filtered;
   if (pageOnIndex) {

@@ -10,9 +10,9 @@ export const END = '{';
 const WORDS = 'product_words';
 
 /**
- * What the index says of each term before a search is planned: how many entries it has
- * (up to COUNT_UP_TO) and which words it is the start of ("any field" tokens; undefined
- * when more than MAX_WORDS). The rarest term drives a search.
+ * What the index says of each term before a search is planned: which words it is the start
+ * of ("any field" tokens; undefined when more than MAX_WORDS) and, when counted, how many
+ * entries it has (up to COUNT_UP_TO; empty when not counted). The rarest term drives.
  */
 export interface TermPlan {
   tokens: SearchTokens;
@@ -21,21 +21,28 @@ export interface TermPlan {
   driver: number;
 }
 
-export async function planTerms(db: DataSource, tokens: SearchTokens): Promise<TermPlan> {
+export async function planTerms(
+  db: DataSource,
+  tokens: SearchTokens,
+  needCounts = false,
+): Promise<TermPlan> {
   const q = (name: string) => db.driver.escape(name);
   const [table, token] = [q(WORDS), q('token')];
   const rows = <T>(sql: string, params: unknown[]) => db.query<T[]>(sql, params);
   const counts: number[] = [];
   const words: (string[] | undefined)[] = [];
+  // Counted only when there is a choice to make (several terms) or the caller asks.
+  const count = needCounts || tokens.any.length > 1;
   for (const t of tokens.any) {
+    words.push(await wordsUnder(t));
+    if (!count) continue;
     const [r] = await rows<{ n: number | string }>(
       `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${table} WHERE ${token} >= ? AND ${token} < ? LIMIT ${COUNT_UP_TO}) c`,
       [t, t + END],
     );
     counts.push(Number(r.n));
-    words.push(await wordsUnder(t));
   }
-  return { tokens, counts, words, driver: counts.indexOf(Math.min(...counts)) };
+  return { tokens, counts, words, driver: count ? counts.indexOf(Math.min(...counts)) : 0 };
 
   /** The distinct index words starting with `t`, one seek each; undefined past MAX_WORDS. */
   async function wordsUnder(t: string): Promise<string[] | undefined> {
