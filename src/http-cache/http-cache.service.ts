@@ -60,10 +60,13 @@ export function normalisedQuery(query: unknown): string {
 @Injectable()
 export class HttpCacheService {
   /**
-   * With Redis, an in-process copy of the entries this instance has read or written. An
-   * entry never changes once written (its validity is checked against the tags in Redis on
-   * every lookup), so a local copy is as good as Redis's and saves a round trip per hit.
-   * Bounded by size, and kept no longer than the shared entry (its expiry is stored in it).
+   * An in-process copy of the entries this instance has read or written. An entry never
+   * changes once written (its validity is checked against the tags on every lookup), so a
+   * local copy is as good as the store's: with Redis it saves a round trip per hit; in
+   * memory it holds the very objects the store holds and saves cache-manager's and Keyv's
+   * layers of promises (~8% of a hit's CPU: docs/benchmarks.md, "Redis reads in one
+   * command"). Bounded by size, and kept no longer than the shared entry (its expiry is
+   * stored in it).
    */
   private readonly local: LRUCache<string, CachedResponse> | undefined;
 
@@ -73,7 +76,7 @@ export class HttpCacheService {
     @Inject(cacheConfig.KEY) private readonly config: ConfigType<typeof cacheConfig>,
   ) {
     this.local =
-      config.redisUrl && config.ttlSeconds > 0
+      config.ttlSeconds > 0
         ? new LRUCache<string, CachedResponse>({
             maxSize: 16 * 1024 * 1024,
             sizeCalculation: (e, key) => e.text.length * 2 + key.length + 64 + e.tags.length * 16,

@@ -1,12 +1,8 @@
 import type Redis from 'ioredis';
+import { RedisBatchReader } from '../redis/redis-batch-reader';
 import { RedisCircuit } from '../redis/redis-circuit';
 
 const MAX_PENDING_DELETES = 10_000;
-
-interface GetBatch {
-  keys: string[];
-  waiters: { resolve(value: string | undefined): void; reject(err: unknown): void }[];
-}
 
 /**
  * The Keyv store over the shared ioredis client (Keyv serializes values and keeps the
@@ -22,44 +18,22 @@ export class RedisKeyvStore {
   namespace?: string;
   readonly opts = { dialect: 'redis-ioredis' };
   private readonly pendingDeletes = new Set<string>();
-  private batch: GetBatch | undefined;
+  private readonly reader: RedisBatchReader;
 
   constructor(
     private readonly client: Redis,
     private readonly circuit: RedisCircuit,
-  ) {}
+  ) {
+    this.reader = RedisBatchReader.of(client);
+  }
 
   async get(key: string): Promise<string | undefined> {
     return this.circuit.run(async () => {
       await this.replayDeletes();
-      return this.batchedGet(key);
+      // With every other read of this turn, in one MGET (RedisBatchReader).
+      const [value] = await this.reader.read([key]);
+      return value ?? undefined;
     }, undefined);
-  }
-
-  /**
-   * Reads issued while the event loop handles one batch of I/O leave as one MGET: under
-   * load every request makes two or three reads (cache versions, account state, the entry),
-   * and one command for all of them costs Redis and the client far less than one each.
-   * It is as fresh as separate GETs: only reads wait, and a read still goes out after every
-   * write that completed before it was issued (one connection, commands in order).
-   */
-  private batchedGet(key: string): Promise<string | undefined> {
-    let batch = this.batch;
-    if (!batch) {
-      const fresh: GetBatch = { keys: [], waiters: [] };
-      batch = this.batch = fresh;
-      setImmediate(() => this.flush(fresh));
-    }
-    batch.keys.push(key);
-    return new Promise((resolve, reject) => batch.waiters.push({ resolve, reject }));
-  }
-
-  private flush(batch: GetBatch): void {
-    this.batch = undefined;
-    this.client.mget(...batch.keys).then(
-      (values) => batch.waiters.forEach((w, i) => w.resolve(values[i] ?? undefined)),
-      (err: unknown) => batch.waiters.forEach((w) => w.reject(err)),
-    );
   }
 
   async set(key: string, value: string, ttl?: number): Promise<boolean> {

@@ -18,15 +18,20 @@ export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
  * the KEYS of scripts included, so no caller can write outside this deployment's namespace.
  * It does not apply to patterns of KEYS/SCAN: this service uses neither.
  */
+const CONNECT_TIMEOUT_MS = 1000;
+
 export function createRedisClient(url: string, keyPrefix: string): Redis {
   const client = new Redis(url, {
     keyPrefix,
     enableOfflineQueue: false,
-    // Commands issued in one tick leave in one write: a cached read makes several.
-    enableAutoPipelining: true,
+    // Off: each auto-pipeline is an ioredis Pipeline object per tick, and a cached read's
+    // commands come one per tick (guards run in turn), so it cost more than it saved. The
+    // hot reads are batched per turn instead (RedisBatchReader, the throttler's script);
+    // docs/benchmarks.md, "Redis reads in one command".
+    enableAutoPipelining: false,
     maxRetriesPerRequest: 0,
     commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
-    connectTimeout: 1000,
+    connectTimeout: CONNECT_TIMEOUT_MS,
     // Closing while Redis is unreachable otherwise holds the process open for 2 s.
     disconnectTimeout: 200,
     retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
@@ -35,6 +40,25 @@ export function createRedisClient(url: string, keyPrefix: string): Redis {
   // 'error' event would otherwise be printed on every reconnect attempt.
   client.on('error', () => undefined);
   return client;
+}
+
+/**
+ * Resolves once the client is connected, or after `ms` (Redis down at start: the app starts
+ * without it, degraded, and the client keeps reconnecting). Without the wait, the commands
+ * of start-up and of the first requests would meet a client still connecting, fail at once
+ * (no offline queue) and open RedisCircuit for a second.
+ */
+export async function whenReady(client: Redis, ms: number): Promise<void> {
+  if (client.status === 'ready') return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      client.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    client.once('ready', done);
+  });
 }
 
 @Injectable()
@@ -56,8 +80,12 @@ class RedisClientCloser implements OnApplicationShutdown {
     {
       provide: REDIS_CLIENT,
       inject: [cacheConfig.KEY],
-      useFactory: (config: ConfigType<typeof cacheConfig>): Redis | null =>
-        config.redisUrl ? createRedisClient(config.redisUrl, config.redisKeyPrefix) : null,
+      useFactory: async (config: ConfigType<typeof cacheConfig>): Promise<Redis | null> => {
+        if (!config.redisUrl) return null;
+        const client = createRedisClient(config.redisUrl, config.redisKeyPrefix);
+        await whenReady(client, CONNECT_TIMEOUT_MS);
+        return client;
+      },
     },
     { provide: RedisCircuit, useFactory: () => new RedisCircuit() },
     RedisClientCloser,
