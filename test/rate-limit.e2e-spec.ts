@@ -39,6 +39,21 @@ describe('Rate limit (e2e)', () => {
       expect(limited.body.detail).toMatch(/too many requests/i);
     });
 
+    it('counts a burst of one client exactly: each request its own count, the rest 429', async () => {
+      // Sent at once: however they are batched, no hit is lost or counted twice.
+      const burst = await Promise.all(
+        Array.from({ length: 6 }, () => http.get('/categories', { token: bob })),
+      );
+      const ok = burst.filter((res) => res.status === 200);
+      expect(ok).toHaveLength(3);
+      expect(ok.map((res) => res.headers.get('x-ratelimit-remaining')).sort()).toEqual([
+        '0',
+        '1',
+        '2',
+      ]);
+      burst.filter((res) => res.status !== 200).forEach(expectLimited);
+    });
+
     it('counts each endpoint apart', async () => {
       const other = await http.get('/products', { token: alice });
       expect(other.status).toBe(200);

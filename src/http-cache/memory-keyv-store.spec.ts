@@ -10,6 +10,17 @@ describe('MemoryKeyvStore', () => {
     expect(await keyv.get('k')).toBeUndefined();
   });
 
+  it("answers Keyv's getMany in one call, expired and missing keys undefined", async () => {
+    const store = new MemoryKeyvStore();
+    const getMany = jest.spyOn(store, 'getMany');
+    const keyv = new Keyv({ store, useKeyPrefix: false });
+    await keyv.set('a', { a: 1 }, 60_000);
+    await keyv.set('gone', { b: 2 }, 1);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await keyv.getMany(['a', 'gone', 'missing'])).toEqual([{ a: 1 }, undefined, undefined]);
+    expect(getMany).toHaveBeenCalledTimes(1);
+  });
+
   it('is bounded by entry count and by size', async () => {
     const byCount = new MemoryKeyvStore(2);
     for (const k of ['a', 'b', 'c']) await byCount.set(k, 'v');

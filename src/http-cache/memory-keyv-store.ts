@@ -36,6 +36,11 @@ export class MemoryKeyvStore {
     return Promise.resolve(this.lru.get(key));
   }
 
+  /** Keyv reads several keys (the JWT guard's account and session) in one call. */
+  getMany(keys: string[]): Promise<unknown[]> {
+    return Promise.resolve(keys.map((key) => this.lru.get(key)));
+  }
+
   set(key: string, value: object | string, ttl?: number): Promise<boolean> {
     this.lru.set(key, value, typeof ttl === 'number' && ttl > 0 ? { ttl } : undefined);
     return Promise.resolve(true);

@@ -57,6 +57,16 @@ describe('RedisKeyvStore', () => {
     expect(redis.mgetCalls).toBe(1);
   });
 
+  it('reads several keys in one place of the MGET, missing ones undefined, an outage all misses', async () => {
+    await store.set('a', '1');
+    const [many, one] = await Promise.all([store.getMany(['a', 'missing']), store.get('a')]);
+    expect(many).toEqual(['1', undefined]);
+    expect(one).toBe('1');
+    expect(redis.mgetCalls).toBe(1);
+    redis.down = true;
+    expect(await store.getMany(['a', 'b'])).toEqual([undefined, undefined]);
+  });
+
   it('turns failures into misses and skipped writes, never errors', async () => {
     await store.set('k', 'v');
     redis.down = true;

@@ -36,6 +36,21 @@ export class RedisKeyvStore {
     }, undefined);
   }
 
+  /**
+   * Keyv reads several keys (the JWT guard's account and session) in one call: one place
+   * in the turn's MGET instead of a read, a promise and a circuit check each.
+   */
+  async getMany(keys: string[]): Promise<(string | undefined)[]> {
+    return this.circuit.run(
+      async () => {
+        await this.replayDeletes();
+        const values = await this.reader.read(keys);
+        return values.map((value) => value ?? undefined);
+      },
+      keys.map(() => undefined),
+    );
+  }
+
   async set(key: string, value: string, ttl?: number): Promise<boolean> {
     return this.circuit.run(async () => {
       if (typeof ttl === 'number' && ttl > 0) await this.client.set(key, value, 'PX', ttl);

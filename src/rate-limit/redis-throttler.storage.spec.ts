@@ -7,15 +7,18 @@ import { RedisThrottlerStorage } from './redis-throttler.storage';
 class FakeRedis {
   counts = new Map<string, number>();
   calls = 0;
+  sent: string[][] = [];
   down = false;
   defineCommand(): void {}
   async rateLimitIncrement(n: number, ...args: (string | number)[]): Promise<number[]> {
     this.calls++;
     if (this.down) throw new Error('Connection is closed.');
     const keys = args.slice(0, n) as string[];
-    const ttls = args.slice(n) as number[];
+    const ttls = args.slice(n, 2 * n) as number[];
+    const counts = args.slice(2 * n) as number[];
+    this.sent.push(keys);
     return keys.flatMap((k, i) => {
-      const hits = (this.counts.get(k) ?? 0) + 1;
+      const hits = (this.counts.get(k) ?? 0) + Number(counts[i]);
       this.counts.set(k, hits);
       return [hits, ttls[i]];
     });
@@ -39,6 +42,8 @@ describe('RedisThrottlerStorage', () => {
       storage.increment('a', 60_000, 2),
     ]);
     expect(redis.calls).toBe(1);
+    // A key hit twice in the turn is sent once, by two: each hit still gets its own count.
+    expect(redis.sent).toEqual([['rl:a', 'rl:b']]);
     expect([a1.totalHits, b1.totalHits, a2.totalHits]).toEqual([1, 1, 2]);
     expect(b1.timeToExpire).toBe(1);
     const a3 = await storage.increment('a', 60_000, 2);

@@ -6,14 +6,17 @@ import { ThrottlerStorageRecord, toRecord } from './memory-throttler.storage';
 /**
  * One round trip, O(1) per key: count the hit, start the window on the first one, report
  * the count and the time left. The PTTL check also repairs a key that somehow lost its
- * expiry. Takes any number of keys (KEYS[i] with its window ARGV[i]): the hits of one turn
- * of the event loop are counted in one call.
+ * expiry. Takes any number of keys (KEYS[i] with its window ARGV[i] and its number of hits
+ * ARGV[#KEYS + i]): the hits of one turn of the event loop are counted in one call, a key
+ * hit several times in it (one client's burst) once, by that many.
  */
 const INCREMENT_SCRIPT = `
+local n = #KEYS
 local out = {}
 for i, key in ipairs(KEYS) do
-  local hits = redis.call('INCR', key)
-  if hits == 1 then redis.call('PEXPIRE', key, ARGV[i]) end
+  local count = tonumber(ARGV[n + i])
+  local hits = redis.call('INCRBY', key, count)
+  if hits == count then redis.call('PEXPIRE', key, ARGV[i]) end
   local left = redis.call('PTTL', key)
   if left < 0 then
     redis.call('PEXPIRE', key, ARGV[i])
@@ -26,13 +29,22 @@ return out
 `;
 
 type WithIncrement = Redis & {
-  rateLimitIncrement(keyCount: number, ...keysThenTtls: (string | number)[]): Promise<number[]>;
+  rateLimitIncrement(keyCount: number, ...keysTtlsCounts: (string | number)[]): Promise<number[]>;
 };
 
 interface Batch {
   keys: string[];
   ttls: number[];
-  waiters: { resolve(value: [number, number]): void; reject(err: unknown): void }[];
+  counts: number[];
+  /** Each key's place in `keys`. */
+  index: Map<string, number>;
+  waiters: {
+    slot: number;
+    /** This hit's place among its key's hits of the batch, from 1. */
+    nth: number;
+    resolve(value: [number, number]): void;
+    reject(err: unknown): void;
+  }[];
 }
 
 /**
@@ -67,21 +79,35 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
   private batched(key: string, ttl: number): Promise<[number, number]> {
     let batch = this.batch;
     if (!batch) {
-      const fresh: Batch = { keys: [], ttls: [], waiters: [] };
+      const fresh: Batch = { keys: [], ttls: [], counts: [], index: new Map(), waiters: [] };
       batch = this.batch = fresh;
       setImmediate(() => this.flush(fresh));
     }
-    batch.keys.push(key);
-    batch.ttls.push(ttl);
-    return new Promise((resolve, reject) => batch.waiters.push({ resolve, reject }));
+    let slot = batch.index.get(key);
+    if (slot === undefined) {
+      slot = batch.keys.push(key) - 1;
+      batch.ttls.push(ttl);
+      batch.counts.push(0);
+      batch.index.set(key, slot);
+    }
+    const nth = ++batch.counts[slot];
+    return new Promise((resolve, reject) => batch.waiters.push({ slot, nth, resolve, reject }));
   }
 
   private flush(batch: Batch): void {
     this.batch = undefined;
-    this.client.rateLimitIncrement(batch.keys.length, ...batch.keys, ...batch.ttls).then(
-      (out) =>
-        batch.waiters.forEach((w, i) => w.resolve([Number(out[2 * i]), Number(out[2 * i + 1])])),
-      (err: unknown) => batch.waiters.forEach((w) => w.reject(err)),
-    );
+    this.client
+      .rateLimitIncrement(batch.keys.length, ...batch.keys, ...batch.ttls, ...batch.counts)
+      .then(
+        (out) => {
+          // The key's count after the batch, less the hits after this one: as if each hit
+          // had been counted on its own, in order.
+          for (const w of batch.waiters) {
+            const after = Number(out[2 * w.slot]);
+            w.resolve([after - batch.counts[w.slot] + w.nth, Number(out[2 * w.slot + 1])]);
+          }
+        },
+        (err: unknown) => batch.waiters.forEach((w) => w.reject(err)),
+      );
   }
 }
