@@ -2,12 +2,12 @@ import { Logger } from '@nestjs/common';
 import { ChildProcess } from 'node:child_process';
 import { ADMIN, redisUrl, startApp, TestApp } from './helpers/test-app';
 import { Http, HttpResponse } from './helpers/http';
-import { startRedis as startRedisOn, stopRedis } from './helpers/redis-server';
+import { freePort, startRedis as startRedisOn, stopRedis } from './helpers/redis-server';
 import { customerSession } from './helpers/seed';
 
-const PORT = 6390;
-const THROWAWAY_URL = `redis://127.0.0.1:${PORT}`;
-const startRedis = () => startRedisOn(PORT);
+// A port of its own (a fixed one could be another server's: its probe would answer).
+let port = 0;
+const startRedis = () => startRedisOn(port);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -30,8 +30,9 @@ if (redisUrl) {
     let warn: jest.SpyInstance;
 
     beforeAll(async () => {
+      port = await freePort();
       redis = await startRedis();
-      t = await startApp({ env: { REDIS_URL: THROWAWAY_URL } });
+      t = await startApp({ env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
       http = new Http(t.baseUrl);
       admin = (await http.login(ADMIN.username, ADMIN.password)).accessToken;
       customer = (await customerSession(t.app, http, 'outage-shopper')).token;
