@@ -10,16 +10,17 @@ import { redisUrl } from './helpers/test-app';
  * The Redis side of the batched commands, against a real Redis (the unit tests check the
  * callers against a fake with the same contract): the rate-limit script and the shared MGET.
  */
-if (redisUrl) {
+const url = redisUrl;
+if (url) {
   describe('Redis scripts (e2e)', () => {
     const prefix = `test-scripts:${randomUUID()}:`;
     let client: Redis;
     beforeAll(async () => {
-      client = createRedisClient(redisUrl, prefix);
+      client = createRedisClient(url, prefix);
       await whenReady(client, 1000);
     });
     afterAll(async () => {
-      const raw = new Redis(redisUrl);
+      const raw = new Redis(url);
       const keys = await raw.keys(`${prefix}*`);
       if (keys.length > 0) await raw.del(...keys);
       raw.disconnect();
