@@ -13,9 +13,12 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   // *.mysql.e2e-spec.ts need a networked database (outages, several instances): MariaDB pass only.
-  testPathIgnorePatterns: process.env.TEST_DATABASE_URL
-    ? ['/node_modules/']
-    : ['/node_modules/', '\\.mysql\\.e2e-spec\\.ts$'],
+  // *.redis.e2e-spec.ts talk to Redis itself: only when REDIS_URL is set.
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    ...(process.env.TEST_DATABASE_URL ? [] : ['\\.mysql\\.e2e-spec\\.ts$']),
+    ...(process.env.REDIS_URL ? [] : ['\\.redis\\.e2e-spec\\.ts$']),
+  ],
   testEnvironment: 'node',
   testTimeout: 60000,
 };
