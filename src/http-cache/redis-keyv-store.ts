@@ -28,12 +28,8 @@ export class RedisKeyvStore {
   }
 
   async get(key: string): Promise<string | undefined> {
-    return this.circuit.run(async () => {
-      await this.replayDeletes();
-      // With every other read of this turn, in one MGET (RedisBatchReader).
-      const [value] = await this.reader.read([key]);
-      return value ?? undefined;
-    }, undefined);
+    const [value] = await this.getMany([key]);
+    return value;
   }
 
   /**
