@@ -11,7 +11,7 @@ import { IdempotencyService, IdempotentResult } from '../idempotency/idempotency
 import { CacheInvalidation } from '../http-cache/cache-invalidation.service';
 import { CacheTags } from '../http-cache/cache-tags';
 import { OrderCacheChanges } from '../orders/order-cache-changes';
-import { OrderPlacementService } from '../orders/order-placement.service';
+import { OrderPlacementService, PlacedOrder, placedBody } from '../orders/order-placement.service';
 import { ownCustomerId } from '../orders/orders.service';
 import { Product } from '../products/entities/product.entity';
 import { CartResponseDto } from './dto/cart-response.dto';
@@ -95,7 +95,7 @@ export class CartService {
     user: AuthUser,
     key: string | undefined,
     shipping: CheckoutDto,
-  ): Promise<IdempotentResult> {
+  ): Promise<IdempotentResult<PlacedOrder>> {
     const customerId = ownCustomerId(user);
     assertOneShippingChoice(shipping);
     const lockRow = isMysql(this.dataSource.options);
@@ -107,6 +107,7 @@ export class CartService {
         checkoutScript({ customerId, lockCustomer: lockRow }, (lines) =>
           this.placement.script(customerId, lines, user.id, shipping),
         ),
+      placedBody,
     );
     if (!result.replayed) await this.cache.changed(CacheTags.cart(customerId));
     return this.orderChanges.placed(result);

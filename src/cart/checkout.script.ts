@@ -1,6 +1,5 @@
 import { conflict, unprocessable } from '../common/errors/domain-error';
 import { statement, step, StatementScript } from '../database/statement-script';
-import { OrderResponseDto } from '../orders/dto/order-response.dto';
 import { OrderLine } from '../orders/order-rules';
 
 /** How the checkout reads and empties a cart (SQLite runs one transaction at a time: no lock). */
@@ -23,10 +22,10 @@ export interface CheckoutOptions {
  * Deleting exactly the lines read: a concurrent checkout of the same cart finds them gone
  * (MySQL deletes current rows) and rolls back instead of ordering twice.
  */
-export function* checkoutScript(
+export function* checkoutScript<T>(
   { customerId, lockCustomer }: CheckoutOptions,
-  place: (lines: OrderLine[]) => StatementScript<OrderResponseDto>,
-): StatementScript<OrderResponseDto> {
+  place: (lines: OrderLine[]) => StatementScript<T>,
+): StatementScript<T> {
   const cart = yield* step({
     lock: lockCustomer
       ? [statement('SELECT id FROM customers WHERE id = ? LOCK IN SHARE MODE', [customerId])]

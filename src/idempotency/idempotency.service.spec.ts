@@ -58,7 +58,7 @@ describe('IdempotencyService', () => {
     const { svc, em } = setup(null);
     const work = answering({ id: 7 });
     const res = await svc.executeScript(req, 201, work);
-    expect(res).toEqual({ status: 201, body: { id: 7 }, replayed: false });
+    expect(res).toEqual({ status: 201, body: { id: 7 }, replayed: false, value: { id: 7 } });
     expect(work).toHaveBeenCalledTimes(1);
     expect(em.queryRunner.query).toHaveBeenCalledWith(
       expect.stringMatching(
@@ -77,12 +77,25 @@ describe('IdempotencyService', () => {
       const [{ insertId }] = yield statement('INSERT INTO things (x) VALUES (?)', [1]);
       return { id: insertId };
     });
-    expect(res).toEqual({ status: 201, body: { id: 55 }, replayed: false });
+    expect(res).toEqual({ status: 201, body: { id: 55 }, replayed: false, value: { id: 55 } });
     expect(em.queryRunner.query.mock.calls.map((c) => c[0].split(' ')[0])).toEqual([
       'INSERT',
       'UPDATE',
     ]);
     expect(em.queryRunner.query.mock.calls[1][1]).toEqual([201, '{"id":55}', 10]);
+  });
+
+  it('stores and answers the body of the work value, and hands the whole value back', async () => {
+    const { svc, em } = setup(null);
+    const work = answering({ order: { id: 7 }, emptied: [3] });
+    const res = await svc.executeScript(req, 201, work, (v) => (v as { order: unknown }).order);
+    expect(res).toEqual({
+      status: 201,
+      body: { id: 7 },
+      replayed: false,
+      value: { order: { id: 7 }, emptied: [3] },
+    });
+    expect(em.queryRunner.query.mock.calls[1][1]).toEqual([201, '{"id":7}', 10]);
   });
 
   it('replays a finished request with the same body without running the work', async () => {

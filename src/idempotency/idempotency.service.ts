@@ -15,12 +15,14 @@ export interface IdempotentRequest {
   body: unknown;
 }
 
-export interface IdempotentResult {
-  status: number;
-  body: unknown;
-  /** true when the body is the stored first response. */
-  replayed: boolean;
-}
+/**
+ * The answer to send: the stored first response of a repeated key (`replayed`), or this
+ * request's, with the work's own `value` (which may hold more than the body, such as what
+ * an order changed for the cache).
+ */
+export type IdempotentResult<T = unknown> =
+  | { status: number; body: unknown; replayed: true }
+  | { status: number; body: unknown; replayed: false; value: T };
 
 type Claim = { kind: 'claimed'; id: number } | { kind: 'replay'; status: number; body: unknown };
 
@@ -50,12 +52,14 @@ export class IdempotencyService {
     req: IdempotentRequest,
     successStatus: number,
     make: () => StatementScript<T>,
-  ): Promise<IdempotentResult> {
+    bodyOf: (value: T) => unknown = (value) => value,
+  ): Promise<IdempotentResult<T>> {
     return this.once(req, successStatus, (claimId) =>
       this.runner.runScript(function* () {
-        const result = yield* make();
-        if (claimId !== undefined) yield* markDone(claimId, successStatus, result);
-        return result;
+        const value = yield* make();
+        const body = bodyOf(value);
+        if (claimId !== undefined) yield* markDone(claimId, successStatus, body);
+        return { value, body };
       }),
     );
   }
@@ -67,16 +71,16 @@ export class IdempotencyService {
   private async once<T>(
     req: IdempotentRequest,
     successStatus: number,
-    run: (claimId: number | undefined) => Promise<T>,
-  ): Promise<IdempotentResult> {
+    run: (claimId: number | undefined) => Promise<{ value: T; body: unknown }>,
+  ): Promise<IdempotentResult<T>> {
     if (req.key === undefined) {
-      return { status: successStatus, body: await run(undefined), replayed: false };
+      return { status: successStatus, ...(await run(undefined)), replayed: false };
     }
     const hash = requestHash(req.method, req.path, req.body);
     const claim = await this.claim(req.accountId, req.key, hash);
     if (claim.kind === 'replay') return { status: claim.status, body: claim.body, replayed: true };
     try {
-      return { status: successStatus, body: await run(claim.id), replayed: false };
+      return { status: successStatus, ...(await run(claim.id)), replayed: false };
     } catch (err) {
       try {
         await this.release(claim.id);

@@ -5,15 +5,18 @@ import { CacheTags } from '../http-cache/cache-tags';
 import type { IdempotentResult } from '../idempotency/idempotency.service';
 import { Product } from '../products/entities/product.entity';
 import type { OrderResponseDto } from './dto/order-response.dto';
+import type { PlacedOrder } from './order-placement.service';
 
 /**
  * What an order write changed, for the response cache (CacheInvalidation), said after the
  * commit by the services that write orders (OrdersService, CartService's checkout): the
  * order, its customer's order lists and every order list, and the stock of its products.
- * A stock move changes the in-stock lists only when a stock crosses zero, so that is
- * looked up after the commit: a product whose stock is now no more than the quantity
- * moved may have crossed (sold down to 0, or put back from 0). A concurrent move that
- * makes that read miss a crossing does its own look-up after its own commit.
+ * A stock move changes the in-stock lists only when a stock crosses zero. A placement
+ * knows exactly which of its products it sold down to 0 (PlacedOrder.emptied, read under
+ * the row locks). A status change that puts stock back looks it up after the commit: a
+ * product whose stock is now no more than the quantity moved may have crossed up from 0;
+ * a concurrent move that makes that read miss a crossing does its own look-up after its
+ * own commit.
  */
 @Injectable()
 export class OrderCacheChanges {
@@ -23,23 +26,29 @@ export class OrderCacheChanges {
   ) {}
 
   /** After a placement (POST /orders, checkout); a replayed answer changed nothing. */
-  async placed(result: IdempotentResult): Promise<IdempotentResult> {
-    if (!result.replayed && result.status === 201) {
-      await this.changed(result.body as OrderResponseDto, true);
-    }
+  async placed(result: IdempotentResult<PlacedOrder>): Promise<IdempotentResult<PlacedOrder>> {
+    if (result.replayed) return result;
+    const { order, emptied } = result.value;
+    const tags = [
+      ...this.orderTags(order),
+      ...order.items.map((i) => CacheTags.product(i.productId)),
+    ];
+    tags.push(CacheTags.anyStock);
+    if (emptied.length > 0) tags.push(CacheTags.inStockSet);
+    await this.cache.changed(...tags);
     return result;
   }
 
   /** After a status change; `stockMoved` when it put the order's stock back. */
   async changed(order: OrderResponseDto, stockMoved: boolean): Promise<OrderResponseDto> {
-    const tags = [
-      CacheTags.order(order.id),
-      CacheTags.ordersOf(order.customer.id),
-      CacheTags.allOrders,
-    ];
+    const tags = this.orderTags(order);
     if (stockMoved) tags.push(...(await this.stockTags(order)));
     await this.cache.changed(...tags);
     return order;
+  }
+
+  private orderTags(order: OrderResponseDto): string[] {
+    return [CacheTags.order(order.id), CacheTags.ordersOf(order.customer.id), CacheTags.allOrders];
   }
 
   private async stockTags(order: OrderResponseDto): Promise<string[]> {

@@ -22,6 +22,19 @@ import { OrderResponseDto } from './dto/order-response.dto';
 import { Order } from './entities/order.entity';
 import { assertPlaceable, lineTotalCents, mergeLines, OrderLine } from './order-rules';
 
+/** A placed order, and what it changed that only its transaction saw. */
+export interface PlacedOrder {
+  order: OrderResponseDto;
+  /**
+   * The products this order sold down to 0 (read after its decrements, under their row
+   * locks): the only ones whose in-stock membership it changed.
+   */
+  emptied: number[];
+}
+
+/** What a placement answers: the order (the idempotency record stores this too). */
+export const placedBody = (placed: PlacedOrder): OrderResponseDto => placed.order;
+
 interface CustomerProductRow {
   customerId: number;
   customerName: string;
@@ -57,7 +70,7 @@ export class OrderPlacementService {
     accountId: number,
     shipping: ShippingChoice = {},
     now = new Date(),
-  ): StatementScript<OrderResponseDto> {
+  ): StatementScript<PlacedOrder> {
     assertPlaceable(customerId, lines);
     assertOneShippingChoice(shipping);
     const merged = mergeLines(lines);
@@ -83,7 +96,7 @@ export function* placeOrder(
   stamp: unknown,
   accountId: number | null,
   shipping: ShippingSnapshot | null = null,
-): StatementScript<OrderResponseDto> {
+): StatementScript<PlacedOrder> {
   // Before any statement is built (a generator's body runs at its first next()).
   assertPlaceable(customerId, merged);
   const ids = merged.map((l) => l.productId);
@@ -182,29 +195,20 @@ export function* placeOrder(
       i.lineTotalCents,
     ]),
   );
-  yield* listCounters(orderId, found);
+  // Its stock read after the decrement is 0: this order took the last units. Exact, so the
+  // list counters and the cache (order-cache-changes.ts) need no second look after COMMIT.
+  const emptied = found
+    .filter((r) => r.id !== null && Number(r.stock) === 0)
+    .map((r) => Number(r.id));
+  yield placementCounterStatements(orderId, emptied);
   yield orderMovements(orderId, accountId, merged, byId, stamp);
-  return OrderResponseDto.from(
+  const order = OrderResponseDto.from(
     { id: orderId, orderDate: now, status: 'pending', totalCents },
     customer,
     items,
     shipping,
   );
-}
-
-/**
- * The list counters (counters/list-counters.ts): one more pending order, and one product
- * fewer in stock for each this order emptied (its stock, read after the decrement, is 0).
- */
-function* listCounters(
-  orderId: number,
-  found: readonly CustomerProductRow[],
-): StatementScript<void> {
-  const emptied = found.filter((r) => r.id !== null && Number(r.stock) === 0);
-  yield placementCounterStatements(
-    orderId,
-    emptied.map((r) => Number(r.id)),
-  );
+  return { order, emptied };
 }
 
 /** The ledger's movements of this order (inventory/stock-ledger.ts), one per line. */

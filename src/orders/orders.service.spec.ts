@@ -182,7 +182,7 @@ describe('OrderPlacementService', () => {
 
   it('sums exactly in integer cents (3 x 0.10 = 0.30)', async () => {
     const { em, totals } = fakeManager([{ id: 1, name: 'Dime', priceCents: 10, stock: 5 }]);
-    const order = await placement.place(em, 5, [{ productId: 1, quantity: 3 }]);
+    const { order } = await placement.place(em, 5, [{ productId: 1, quantity: 3 }]);
     expect(order.items[0]).toMatchObject({ unitPrice: '0.10', lineTotal: '0.30' });
     expect(order.total).toBe('0.30');
     // The order row's total, stored with the lines, is the one answered.
@@ -194,10 +194,12 @@ describe('OrderPlacementService', () => {
       { id: 1, name: 'Last', priceCents: 10, stock: 2 },
       { id: 2, name: 'Plenty', priceCents: 10, stock: 9 },
     ]);
-    await placement.place(em, 5, [
+    const { emptied } = await placement.place(em, 5, [
       { productId: 1, quantity: 2 },
       { productId: 2, quantity: 1 },
     ]);
+    // Only product 1 crossed zero: the cache is told the in-stock lists changed for it.
+    expect(emptied).toEqual([1]);
     // Order 77 in shard 77 % 64; product 1 (now 0 in stock) in shard 1 % 16.
     expect(counterBumps).toEqual([
       [1, 'orders:pending', 13],
@@ -211,7 +213,7 @@ describe('OrderPlacementService', () => {
       { id: 2, name: 'Tea', priceCents: 415, stock: 10 },
       { id: 1, name: 'Dime', priceCents: 10, stock: 10 },
     ]);
-    const order = await placement.place(em, 5, [
+    const { order, emptied } = await placement.place(em, 5, [
       { productId: 2, quantity: 1 },
       { productId: 1, quantity: 1 },
       { productId: 2, quantity: 1 },
@@ -221,6 +223,7 @@ describe('OrderPlacementService', () => {
       [2, 2, '8.30'],
     ]);
     expect(order.total).toBe('8.40');
+    expect(emptied).toEqual([]);
     expect(inserted[0]).toEqual([
       expect.objectContaining({ productId: 1, name: 'Dime', unitPriceCents: 10, orderId: 77 }),
       expect.objectContaining({ productId: 2, name: 'Tea', unitPriceCents: 415, orderId: 77 }),

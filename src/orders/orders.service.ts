@@ -16,7 +16,7 @@ import { OrderResponseDto, shippingOf } from './dto/order-response.dto';
 import { OrderItem } from './entities/order-item.entity';
 import { Order, ORDER_STATUSES, OrderStatus } from './entities/order.entity';
 import { OrderCacheChanges } from './order-cache-changes';
-import { OrderPlacementService } from './order-placement.service';
+import { OrderPlacementService, PlacedOrder, placedBody } from './order-placement.service';
 import { canTransition, cancellableFrom } from './order-rules';
 
 /** The customer a caller acts for: its own for a customer; none for an administrator. */
@@ -42,12 +42,13 @@ export class OrdersService {
     user: AuthUser,
     dto: CreateOrderDto,
     key: string | undefined,
-  ): Promise<IdempotentResult> {
+  ): Promise<IdempotentResult<PlacedOrder>> {
     const customerId = this.orderingFor(user, dto.customerId);
     const result = await this.idempotency.executeScript(
       { accountId: user.id, key, method: 'POST', path: '/orders', body: dto },
       201,
       () => this.placement.script(customerId, dto.items, user.id, dto),
+      placedBody,
     );
     return this.cacheChanges.placed(result);
   }
