@@ -29,11 +29,7 @@ export class OrderCacheChanges {
   async placed(result: IdempotentResult<PlacedOrder>): Promise<IdempotentResult<PlacedOrder>> {
     if (result.replayed) return result;
     const { order, emptied } = result.value;
-    const tags = [
-      ...this.orderTags(order),
-      ...order.items.map((i) => CacheTags.product(i.productId)),
-    ];
-    tags.push(CacheTags.anyStock);
+    const tags = [...this.orderTags(order), ...stockMoveTags(order)];
     if (emptied.length > 0) tags.push(CacheTags.inStockSet);
     await this.cache.changed(...tags);
     return result;
@@ -53,8 +49,7 @@ export class OrderCacheChanges {
 
   private async stockTags(order: OrderResponseDto): Promise<string[]> {
     const moved = new Map(order.items.map((i) => [i.productId, i.quantity]));
-    const tags = [...moved.keys()].map((id) => CacheTags.product(id));
-    tags.push(CacheTags.anyStock);
+    const tags = stockMoveTags(order);
     const rows = await this.dataSource.getRepository(Product).find({
       select: { id: true, stock: true },
       where: { id: In([...moved.keys()]) },
@@ -63,4 +58,9 @@ export class OrderCacheChanges {
     if (rows.some((r) => r.stock <= (moved.get(r.id) ?? 0))) tags.push(CacheTags.inStockSet);
     return tags;
   }
+}
+
+/** Any stock move: its products, and every answer that shows a stock. */
+function stockMoveTags(order: OrderResponseDto): string[] {
+  return [...order.items.map((i) => CacheTags.product(i.productId)), CacheTags.anyStock];
 }
