@@ -16,6 +16,7 @@ import { problemClientErrorHandler } from './common/filters/client-error';
 import { enforceBodyDeadline } from './common/filters/request-timeout';
 import { sendProblem } from './common/filters/send-problem';
 import { answerMethodNotAllowed } from './common/filters/method-not-allowed';
+import { lazyChildLogger } from './logging/lazy-request-logger';
 import { buildOpenApiDocument } from './openapi';
 import { AppThrottlerGuard } from './rate-limit/app-throttler.guard';
 import { RefusedBodies } from './rate-limit/refused-bodies';
@@ -61,6 +62,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
     },
+    // request.log is made when a line is logged, not for every request (lazy-request-logger.ts).
+    childLoggerFactory: lazyChildLogger,
     logger:
       options.logger === false || cfg.logLevel === 'silent'
         ? false

@@ -2,9 +2,12 @@ import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Cache } from 'cache-manager';
+import type Redis from 'ioredis';
+import { LRUCache } from 'lru-cache';
 import { IsNull, Repository } from 'typeorm';
 import { Session } from '../auth/entities/session.entity';
 import { Role } from '../common/decorators/roles.decorator';
+import { REDIS_CLIENT } from '../redis/redis.module';
 import { Account } from './entities/account.entity';
 
 /** What the JWT guard needs to know about an account on every request. */
@@ -16,6 +19,7 @@ export interface AccountAuthState {
 
 /** A session's cached state: the account of a session that has not ended, else 'none'. */
 type SessionState = number | 'none';
+type State = AccountAuthState | SessionState | 'none';
 
 const accountKey = (id: number) => `account-state:${id}`;
 const sessionKey = (id: string) => `session-state:${id}`;
@@ -27,14 +31,26 @@ const REINVALIDATE_MS = 1000;
  * so every instance sees a revocation at once) and the database behind it. Every write
  * that changes an account's password, role or existence calls `invalidate`; every end of
  * a session (logout, refresh-token reuse) calls `invalidateSession`.
+ *
+ * Without Redis the app is one process and nothing is shared: the states then live in this
+ * service's own LRU, read synchronously, rather than behind cache-manager's and Keyv's
+ * layers of promises (~4% of a cached read's CPU: docs/benchmarks.md, "Auth state read
+ * in process").
  */
 @Injectable()
 export class AccountStateService {
+  private readonly local: LRUCache<string, State> | undefined;
+
   constructor(
     @InjectRepository(Account) private readonly accounts: Repository<Account>,
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
-  ) {}
+    @Inject(REDIS_CLIENT) redis: Redis | null,
+  ) {
+    this.local = redis
+      ? undefined
+      : new LRUCache<string, State>({ max: 50_000, ttl: STATE_TTL_MS });
+  }
 
   /**
    * The account's state, or null when it is gone or the token's session is not one of its
@@ -43,18 +59,19 @@ export class AccountStateService {
    * matches. Both states come in one cache read.
    */
   async forSession(accountId: number, sessionId: string): Promise<AccountAuthState | null> {
-    const [account, session] = await this.cache.mget<AccountAuthState | SessionState | 'none'>([
-      accountKey(accountId),
-      sessionKey(sessionId),
-    ]);
-    const [accountState, sessionState] = await Promise.all([
-      account === undefined || account === null
-        ? this.loadAccount(accountId)
-        : (account as AccountAuthState | 'none'),
-      session === undefined || session === null
-        ? this.loadSession(sessionId)
-        : (session as SessionState),
-    ]);
+    const keys = [accountKey(accountId), sessionKey(sessionId)];
+    const local = this.local;
+    const [account, session] = local
+      ? keys.map((key) => local.get(key))
+      : await this.cache.mget<State>(keys);
+    let accountState = account as AccountAuthState | 'none' | null | undefined;
+    let sessionState = session as SessionState | null | undefined;
+    if (accountState == null || sessionState == null) {
+      [accountState, sessionState] = await Promise.all([
+        accountState ?? this.loadAccount(accountId),
+        sessionState ?? this.loadSession(sessionId),
+      ]);
+    }
     if (accountState === 'none' || sessionState !== accountId) return null;
     return accountState;
   }
@@ -74,10 +91,20 @@ export class AccountStateService {
   }
 
   private async doubleDelete(key: string): Promise<void> {
-    await this.cache.del(key);
+    await this.delete(key);
     setTimeout(() => {
-      this.cache.del(key).catch(() => undefined);
+      this.delete(key).catch(() => undefined);
     }, REINVALIDATE_MS).unref();
+  }
+
+  private async delete(key: string): Promise<void> {
+    if (this.local) this.local.delete(key);
+    else await this.cache.del(key);
+  }
+
+  private async store(key: string, state: State): Promise<void> {
+    if (this.local) this.local.set(key, state);
+    else await this.cache.set(key, state, STATE_TTL_MS);
   }
 
   private async loadAccount(accountId: number): Promise<AccountAuthState | 'none'> {
@@ -88,7 +115,7 @@ export class AccountStateService {
     const state: AccountAuthState | 'none' = account
       ? { tokenVersion: account.tokenVersion, role: account.role, customerId: account.customerId }
       : 'none';
-    await this.cache.set(accountKey(accountId), state, STATE_TTL_MS);
+    await this.store(accountKey(accountId), state);
     return state;
   }
 
@@ -98,7 +125,7 @@ export class AccountStateService {
       select: { id: true, accountId: true },
     });
     const state: SessionState = session ? session.accountId : 'none';
-    await this.cache.set(sessionKey(sessionId), state, STATE_TTL_MS);
+    await this.store(sessionKey(sessionId), state);
     return state;
   }
 }

@@ -105,7 +105,9 @@ export class HttpCacheFastPath {
     const context = new ExecutionContextHost([request, reply], route.classRef, route.handler);
     try {
       for (const guard of this.wiring.guards) {
-        if (!(await guard.canActivate(context))) throw new ForbiddenException();
+        // A guard that answers at once (the role check) is not awaited: one hop less.
+        const allowed = guard.canActivate(context);
+        if (!(allowed instanceof Promise ? await allowed : allowed)) throw new ForbiddenException();
       }
     } catch (err) {
       sendProblem(err, request, reply);
