@@ -272,6 +272,33 @@ describe('REQUEST_TIMEOUT (e2e)', () => {
     expect(ms).toBeLessThan(3500);
   });
 
+  it('never completes the request with body bytes that arrive after the 408', async () => {
+    const body = JSON.stringify({ username: ADMIN.username, password: ADMIN.password });
+    const { port } = new URL(t.baseUrl);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket: Socket = connect({
+        port: Number(port),
+        host: '127.0.0.1',
+        allowHalfOpen: true,
+      });
+      let text = '';
+      socket.on('error', reject);
+      socket.on('data', (chunk) => {
+        if (text === '') socket.write(body.slice(1)); // the rest, at once, after the answer
+        text += chunk.toString();
+      });
+      socket.on('end', () => setTimeout(() => socket.end(), 300));
+      socket.on('close', () => resolve(text));
+      socket.write(
+        'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+          `Content-Length: ${body.length}\r\n\r\n${body[0]}`,
+      );
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(answer.match(/HTTP\/1\.1 /g)).toHaveLength(1);
+    expect(answer).not.toMatch(/accessToken/);
+  });
+
   it('answers a request head trickling in with 408 too', async () => {
     const { answer, ms } = await trickle(
       'GET /api/v1/health HTTP/1.1\r\n',
