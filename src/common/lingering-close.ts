@@ -45,20 +45,29 @@ export function lingerAfterRefusal(
   // Node's server calls this once the answer is written. A resume of the socket may still
   // be pending from its own reading; `hold` undoes it before another byte is read.
   replaceServerClose(socket, function lingeringClose(this: Socket): void {
-    this.end();
-    const hold = () => this.pause();
-    hold();
-    this.on('resume', hold);
-    while (held.size >= Math.max(1, maxUnread)) {
-      const oldest = held.values().next().value as Socket;
-      held.delete(oldest);
-      oldest.destroy();
-    }
-    held.add(this);
-    const timer = setTimeout(() => this.destroy(), LINGER_MS).unref();
-    this.once('close', () => {
-      clearTimeout(timer);
-      held.delete(this);
-    });
+    closeLingering(this, maxUnread);
+  });
+}
+
+/**
+ * The close itself, for any socket whose answer is written and whose client's bytes may be
+ * unread (also the parser's 408/431/400, client-error.ts): a FIN at once, nothing more
+ * read, the socket destroyed LINGER_MS later, at most `maxUnread` held at once.
+ */
+export function closeLingering(socket: Socket, maxUnread = MAX_UNREAD_LINGERING): void {
+  socket.end();
+  const hold = () => socket.pause();
+  hold();
+  socket.on('resume', hold);
+  while (held.size >= Math.max(1, maxUnread)) {
+    const oldest = held.values().next().value as Socket;
+    held.delete(oldest);
+    oldest.destroy();
+  }
+  held.add(socket);
+  const timer = setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  socket.once('close', () => {
+    clearTimeout(timer);
+    held.delete(socket);
   });
 }

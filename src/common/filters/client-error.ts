@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { STATUS_CODES } from 'node:http';
-import { LINGER_MS } from '../lingering-close';
+import { closeLingering } from '../lingering-close';
 
 /**
  * Errors Node's HTTP parser raises before any route runs (a request head over 16 KiB, a
@@ -28,18 +28,12 @@ export function problemClientErrorHandler(err: Error & { code?: string }, socket
     socket.destroy(err);
     return;
   }
-  // The answer, then a FIN (Node's documented way), and the socket closed LINGER_MS later:
-  // destroying it at once, with bytes of the client's still unread, made the kernel send a
-  // reset that could reach the client before it had read the answer (ECONNRESET instead
-  // of the 408). The timer bounds a client that never closes its side.
-  socket.end(
+  // The answer, then a lingering close: destroying the socket at once, with bytes of the
+  // client's still unread, made the kernel send a reset that could reach the client before
+  // it had read the answer (ECONNRESET instead of the 408).
+  socket.write(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
       `Content-Type: application/problem+json\r\nConnection: close\r\n\r\n${body}`,
   );
-  // Nothing more is read: the rest of a late body must never complete its request.
-  const hold = () => socket.pause();
-  hold();
-  socket.on('resume', hold);
-  const timer = setTimeout(() => socket.destroy(), LINGER_MS).unref();
-  socket.once('close', () => clearTimeout(timer));
+  closeLingering(socket);
 }
