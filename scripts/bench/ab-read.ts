@@ -1,7 +1,8 @@
 /**
- * ts-node scripts/bench/ab-read.ts <main.js A> <main.js B> [rounds] [seconds]
+ * ts-node scripts/bench/ab-read.ts <main.js A> <main.js B> [rounds] [seconds] [scenario]
  *
- * product-read of two builds side by side: both run at once on one database (SQLite by
+ * A cached read (scenario: product-read, the default; order-read; catalog-page, as in
+ * npm run bench) of two builds side by side: both run at once on one database (SQLite by
  * default, or DATABASE_URL / REDIS_URL), seeded once, and are loaded in turns A B A B ...
  * so that drift of the machine hits both alike. Prints each round and the medians.
  */
@@ -15,7 +16,9 @@ import { seed } from './seed';
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
-  const [mainA, mainB, roundsArg, secondsArg] = process.argv.slice(2);
+  const [mainA, mainB, roundsArg, secondsArg, scenario = 'product-read'] = process.argv.slice(2);
+  if (!['product-read', 'order-read', 'catalog-page'].includes(scenario))
+    throw new Error(`unknown scenario ${scenario}`);
   if (!mainA || !mainB) throw new Error('usage: ab-read.ts <main.js A> <main.js B> [rounds] [s]');
   const rounds = Number(roundsArg ?? 5);
   const seconds = Number(secondsArg ?? 5);
@@ -38,10 +41,22 @@ async function main(): Promise<void> {
     servers.push(b);
     let i = 0;
     const pick = <T>(xs: T[]) => xs[i++ % xs.length];
-    const next = () => ({
-      path: `/api/v1/products/${pick(data.productIds)}`,
-      headers: { authorization: `Bearer ${pick(data.customers).token}` },
-    });
+    const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+    const next =
+      scenario === 'order-read'
+        ? () => {
+            const o = pick(data.orders);
+            return { path: `/api/v1/orders/${o.id}`, headers: auth(o.token) };
+          }
+        : scenario === 'catalog-page'
+          ? () => ({
+              path: `/api/v1/products?page=${(i % 5) + 1}&limit=20&sort=-price`,
+              headers: auth(pick(data.customers).token),
+            })
+          : () => ({
+              path: `/api/v1/products/${pick(data.productIds)}`,
+              headers: auth(pick(data.customers).token),
+            });
     const results: Record<'A' | 'B', number[]> = { A: [], B: [] };
     for (let round = 0; round < rounds; round++) {
       for (const [name, server] of [
@@ -60,7 +75,7 @@ async function main(): Promise<void> {
     // Each round's B/A too: neighbours in time see the same load from outside.
     const pairs = median(results.B.map((b, k) => b / results.A[k]));
     console.log(
-      `median A ${ma} req/s, B ${mb} req/s, B/A ${(mb / ma).toFixed(3)}; median of the rounds' B/A ${pairs.toFixed(3)}`,
+      `${scenario}: median A ${ma} req/s, B ${mb} req/s, B/A ${(mb / ma).toFixed(3)}; median of the rounds' B/A ${pairs.toFixed(3)}`,
     );
   } finally {
     for (const s of servers) await s.stop();
