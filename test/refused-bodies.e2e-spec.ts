@@ -112,6 +112,25 @@ describe('Refused bodies: answered at once, the rest unread, no answer lost (e2e
     expect(bytesRead.get(port)).toBeLessThan(MB / 2);
   });
 
+  it('keeps nothing of a refused request once its connection is closed', async () => {
+    // Each request with a body gets a body deadline timer (REQUEST_TIMEOUT, 30 s); a refused
+    // body's request never ends, so only its answer can clear that timer. Were it left, it
+    // would hold the request, its socket and their buffers for the whole deadline.
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const closed = async () => {
+      const until = Date.now() + 15000;
+      while (open > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      expect(open).toBe(0);
+    };
+    await closed();
+    const before = timers();
+    for (let i = 0; i < 30; i++) {
+      expect((await send(t.baseUrl, BODIES[i % BODIES.length])).status).toBe(400);
+    }
+    await closed();
+    expect(timers() - before).toBeLessThan(5);
+  });
+
   it('answers a body over 1 MB with a complete 413 (by its Content-Length)', async () => {
     const big = `{"a":"${'x'.repeat(MB)}"}`;
     const declared = await send(t.baseUrl, big);

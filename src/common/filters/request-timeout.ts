@@ -10,7 +10,7 @@ import { problemClientErrorHandler } from './client-error';
  * Requests without a body get no timer.
  */
 export function enforceBodyDeadline(fastify: FastifyInstance, ms: number): void {
-  fastify.addHook('onRequest', (request, _reply, done) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     const raw = request.raw;
     const hasBody =
       raw.headers['transfer-encoding'] !== undefined ||
@@ -25,7 +25,12 @@ export function enforceBodyDeadline(fastify: FastifyInstance, ms: number): void 
       }, ms);
       const clear = () => clearTimeout(timer);
       raw.once('end', clear);
-      raw.once('close', clear);
+      // Not the request's 'close': a refused body is answered before its end and never read
+      // (lingering-close.ts), and Node then neither ends nor destroys that request, so its
+      // timer, and through it the request, its socket and their buffers, stayed for the
+      // whole deadline (30 s of a hostile flood: ~200 MB, docs/benchmarks.md "Memory").
+      // The answer's 'close' comes once it is sent or its connection is gone.
+      reply.raw.once('close', clear);
     }
     done();
   });
