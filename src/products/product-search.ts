@@ -21,9 +21,19 @@ export const PRODUCT_WORDS = 'product_words';
  */
 const WALK: WalkLimits = { from: 1_000, budget: 25_000 };
 
-/** Replaces a product's index rows; in the transaction that writes the product. */
-export async function indexProduct(manager: EntityManager, product: Product): Promise<void> {
-  await unindexProduct(manager, product.id);
+/**
+ * Replaces a product's index rows; in the transaction that writes the product. A new
+ * product has none to delete, and must not try: on MySQL the DELETE of no rows locks the
+ * index's gap after the highest productId, which every concurrent create shares, and two
+ * creates that each hold it then wait for each other's INSERT (a deadlock; 8 creates at a
+ * time got 503s after three tries).
+ */
+export async function indexProduct(
+  manager: EntityManager,
+  product: Product,
+  isNew: boolean,
+): Promise<void> {
+  if (!isNew) await unindexProduct(manager, product.id);
   const tokens = searchDocument(product);
   if (tokens.length === 0) return;
   await manager

@@ -235,9 +235,10 @@ export class ProductsService {
   }
 
   private async save(product: Product, em: EntityManager): Promise<Product> {
+    const isNew = product.id === undefined;
     try {
       const saved = await em.save(Product, product);
-      await indexProduct(em, saved); // its search words, in the same transaction
+      await indexProduct(em, saved, isNew); // its search words, in the same transaction
       return saved;
     } catch (err) {
       if (isDuplicateError(err))
