@@ -53,6 +53,9 @@ export async function seedMixedCatalog(base: string, data: BenchData): Promise<n
         headers: { authorization: `Bearer ${data.adminToken}`, 'content-type': 'application/json' },
         body: JSON.stringify({ name: `Mixed product ${i}`, price: '4.99', stock: 1_000_000 }),
       });
+      // A failed create is a finding, not a product: it once went in as `undefined`.
+      if (res.status !== 201)
+        throw new Error(`seeding: POST /products ${res.status} ${await res.text()}`);
       const p = (await res.json()) as { id: number };
       ids.push(p.id);
     }
