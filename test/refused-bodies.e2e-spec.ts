@@ -77,6 +77,13 @@ describe('Refused bodies: answered at once, the rest unread, no answer lost (e2e
   });
   afterAll(async () => t.close());
 
+  /** Waits (up to 15 s) until every connection so far has closed after its lingering. */
+  const allClosed = async () => {
+    const until = Date.now() + 15000;
+    while (open > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    expect(open).toBe(0);
+  };
+
   it('answers 300 hostile 1 MB bodies (8 at a time) each with a complete 400, none reset', async () => {
     const answers: Answer[] = [];
     let next = 0;
@@ -99,9 +106,7 @@ describe('Refused bodies: answered at once, the rest unread, no answer lost (e2e
   it('does not read the rest of a refused body, and closes its connection', async () => {
     // The 300 above linger up to 2 s each (beyond 256 held at once a new one ends the
     // oldest's lingering): wait until they have closed.
-    const settled = Date.now() + 15000;
-    while (open > 0 && Date.now() < settled) await new Promise((r) => setTimeout(r, 50));
-    expect(open).toBe(0);
+    await allClosed();
     const answer = await send(t.baseUrl, '['.repeat(MB - 1));
     expect(answer.status).toBe(400);
     const port = answer.port ?? 0;
@@ -117,17 +122,12 @@ describe('Refused bodies: answered at once, the rest unread, no answer lost (e2e
     // body's request never ends, so only its answer can clear that timer. Were it left, it
     // would hold the request, its socket and their buffers for the whole deadline.
     const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-    const closed = async () => {
-      const until = Date.now() + 15000;
-      while (open > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-      expect(open).toBe(0);
-    };
-    await closed();
+    await allClosed();
     const before = timers();
     for (let i = 0; i < 30; i++) {
       expect((await send(t.baseUrl, BODIES[i % BODIES.length])).status).toBe(400);
     }
-    await closed();
+    await allClosed();
     expect(timers() - before).toBeLessThan(5);
   });
 
